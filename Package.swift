@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "brl",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "brl", targets: ["brl"]),
+    .library(name: "RankingLosses", targets: ["RankingLosses"]),
+    .library(name: "BRLData", targets: ["BRLData"]),
+    .library(name: "BRLBench", targets: ["BRLBench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+  ],
+  targets: [
+    // Pure math: the losses and their three methods. No I/O.
+    .target(
+      name: "RankingLosses",
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+    ),
+    // Readers and writers for .npy, .npz and raw dumps, and input validation.
+    .target(
+      name: "BRLData",
+      dependencies: ["RankingLosses", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+    ),
+    // Synthetic data, the benchmark runner, the SQLite store, tables and charts.
+    .target(
+      name: "BRLBench",
+      dependencies: ["RankingLosses", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    // The command line.
+    .executableTarget(
+      name: "brl",
+      dependencies: [
+        "RankingLosses", "BRLData", "BRLBench",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "RankingLossesTests",
+      dependencies: [
+        "RankingLosses", "BRLData",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
+    ),
+    .testTarget(name: "BRLDataTests", dependencies: ["BRLData", "RankingLosses"]),
+    .testTarget(name: "BRLBenchTests", dependencies: ["BRLBench", "RankingLosses"]),
+    // Runs the built `brl` executable end to end.
+    .testTarget(name: "brlTests", dependencies: ["BRLData", "RankingLosses"]),
+  ]
+)

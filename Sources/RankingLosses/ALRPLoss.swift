@@ -1,0 +1,68 @@
+/// Average Localisation-Recall-Precision loss, classification part (Oksuz et al., NeurIPS 2020),
+/// as the official `aLRPLoss` computes it. The official code has no bucketed aLRP; brl's is built
+/// like the bucketed RS and AP losses and equals naive at δ = 0.
+///
+/// Targets are binarised (t > 0 is a positive). Positive i has a regression loss ℓ_i (given in
+/// the positives' input order). With H = H_δ (``SmoothStep``), the comparison with itself
+/// excluded:
+///
+///     R_i    = 1 + Σ_{j≠i} H(p_j − p_i)
+///     FP_i   = Σ_n H(q_n − p_i)
+///     rank_i = R_i + FP_i,      prec_i = R_i / rank_i
+///     loss   = 1 − mean_i prec_i          (not interpolated; ℓ only shapes the gradient)
+///
+/// Update (only when FP_i > ε = 1e-5, as the official code): positive i gets
+/// g_i = −(Σ_{j≠i} H(p_j − p_i)·ℓ_j + FP_i) / rank_i, and negative n gets
+/// H(q_n − p_i)·(−g_i / FP_i); all divided by P. ``LossResult/ranks`` holds rank_i.
+public struct ALRPLoss: LossDefinition {
+  /// The official default δ for aLRP.
+  public static let defaultDelta = 1.0
+  static let epsilon = 1e-5
+
+  public let delta: Double
+
+  public init(delta: Double = ALRPLoss.defaultDelta) {
+    self.delta = delta
+  }
+
+  public func evaluate(_ input: LossInput, method: Method = .naive) throws -> LossResult {
+    try evaluateDefinition(input, method: method)
+  }
+
+  static var termsWithoutPositives: PositiveTerms {
+    PositiveTerms(loss: 0, positiveGradient: [], negativeWeights: [], ranks: [])
+  }
+
+  func terms(
+    positives: Positives, falsePositives fp: [Double], regressionLosses: [Double]?,
+    method: Method
+  ) -> PositiveTerms {
+    let step = SmoothStep(delta: delta)
+    let p = positives.logits
+    let count = p.count
+    let regression = regressionLosses ?? [Double](repeating: 0, count: count)
+    var gradient = [Double](repeating: 0, count: count)
+    var weights = [Double](repeating: 0, count: count)
+    var ranks = [Double](repeating: 0, count: count)
+    var precisionSum = 0.0
+    for i in 0..<count {
+      var rankPositive = 1.0
+      var weightedRegression = 0.0
+      for j in 0..<count where j != i {
+        let h = step(p[j] - p[i])
+        rankPositive += h
+        weightedRegression += h * regression[j]
+      }
+      let rank = rankPositive + fp[i]
+      ranks[i] = rank
+      precisionSum += rankPositive / rank
+      if fp[i] > Self.epsilon {
+        gradient[i] = -(weightedRegression + fp[i]) / rank
+        weights[i] = -gradient[i] / fp[i]
+      }
+    }
+    return PositiveTerms(
+      loss: 1 - precisionSum / Double(count), positiveGradient: gradient,
+      negativeWeights: weights, ranks: ranks)
+  }
+}

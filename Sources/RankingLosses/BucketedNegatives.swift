@@ -1,0 +1,98 @@
+/// The two negative sums of ``NegativeModel`` on buckets, as the official bucketed losses
+/// (Yavuz et al., ECCV 2024) compute them.
+///
+/// The relevant negatives are sorted by descending logit; those that fall between two
+/// consecutive positives form one bucket B_b, represented by its size |B_b| and its mean logit
+/// m_b. Then
+///
+///     FP_i ≈ Σ_b |B_b| · H_δ(m_b − p_i)      g_n ≈ Σ_i w_i · H_δ(m_b(n) − p_i)
+///
+/// and every member of a bucket gets the bucket's gradient. Time O(M log M + P·B) with B ≤ P + 1
+/// buckets, memory O(M): never a P×N matrix.
+///
+/// **Exact at δ = 0.** With the hard step, H_0(q − p_i) is the same for every q in a bucket,
+/// because no positive lies strictly inside a bucket's range. A negative whose logit equals a
+/// positive's is put in the bucket *above* that positive, so every bucket holds logits in
+/// [p_k, p_{k+1}) and H_0(0) = 1 counts the tie as a false positive, as naive does. (The official
+/// code leaves ties to torch's unstable sort, so its results on tied logits depend on the sort.)
+///
+/// **Approximate at δ > 0.** H_δ is not constant over a bucket, and H_δ(mean) ≠ mean of H_δ where
+/// the bucket straddles a ramp end p_i ± δ.
+struct BucketedNegatives: NegativeModel {
+  let step: SmoothStep
+  let positives: [Double]
+  /// Non-empty buckets: their mean logit and their size.
+  let means: [Double]
+  let sizes: [Double]
+  /// Relevant negatives' input positions, sorted by descending logit, so that bucket b is
+  /// `members[bucketStart[b]..<bucketStart[b + 1]]`.
+  let members: [Int]
+  let bucketStart: [Int]
+
+  var buckets: Int? { means.count }
+
+  init<L: ColumnScalar, T: ColumnScalar>(
+    logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition,
+    step: SmoothStep
+  ) {
+    self.step = step
+    let positives = partition.positives.logits
+    self.positives = positives
+
+    var relevant: [(logit: Double, index: Int)] = []
+    relevant.reserveCapacity(partition.relevantNegatives)
+    logits.forEachRelevantNegative(targets: targets, threshold: partition.threshold) { i, q in
+      relevant.append((q, i))
+    }
+    // Descending by logit; input position breaks ties so the result is deterministic.
+    relevant.sort { $0.logit > $1.logit || ($0.logit == $1.logit && $0.index < $1.index) }
+
+    // Walk down the sorted negatives with a pointer into the ascending positives: bucket k holds
+    // the negatives in [p_{k-1}, p_k), so a negative equal to p_{k-1} stays above it.
+    var means: [Double] = []
+    var sizes: [Double] = []
+    var bucketStart: [Int] = [0]
+    var k = positives.count
+    var sum = 0.0
+    var size = 0
+    for (position, negative) in relevant.enumerated() {
+      var bucket = k
+      while bucket > 0 && negative.logit < positives[bucket - 1] { bucket -= 1 }
+      if bucket != k && size > 0 {
+        means.append(sum / Double(size))
+        sizes.append(Double(size))
+        bucketStart.append(position)
+        sum = 0
+        size = 0
+      }
+      k = bucket
+      sum += negative.logit
+      size += 1
+    }
+    if size > 0 {
+      means.append(sum / Double(size))
+      sizes.append(Double(size))
+      bucketStart.append(relevant.count)
+    }
+    self.means = means
+    self.sizes = sizes
+    self.bucketStart = bucketStart
+    self.members = relevant.map(\.index)
+  }
+
+  func falsePositives() -> [Double] {
+    positives.map { p in
+      var sum = 0.0
+      for (m, size) in zip(means, sizes) { sum += step(m - p) * size }
+      return sum
+    }
+  }
+
+  func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>) {
+    for b in means.indices {
+      var g = 0.0
+      for (p, w) in zip(positives, weights) where w != 0 { g += step(means[b] - p) * w }
+      for i in members[bucketStart[b]..<bucketStart[b + 1]] { gradient[i] = g }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/// A read-only column of numbers (logits or targets) in the caller's memory.
+///
+/// brl never copies an input to evaluate a loss: a memory-mapped float32 dump is read where it
+/// lies. The caller keeps the memory alive for the duration of the call, as with any
+/// `withUnsafeBufferPointer` body.
+public enum Column: @unchecked Sendable {
+  case float32(UnsafeBufferPointer<Float>)
+  case float64(UnsafeBufferPointer<Double>)
+
+  /// The number of elements.
+  public var count: Int {
+    switch self {
+    case .float32(let buffer): buffer.count
+    case .float64(let buffer): buffer.count
+    }
+  }
+
+  /// Element `index` as a Double (for tests and small inputs; hot loops are generic instead).
+  public subscript(index: Int) -> Double {
+    switch self {
+    case .float32(let buffer): Double(buffer[index])
+    case .float64(let buffer): buffer[index]
+    }
+  }
+}
+
+/// The element types a ``Column`` can hold. Hot loops are generic over this protocol, so each
+/// element type gets its own specialised code instead of a per-element switch.
+protocol ColumnScalar: BinaryFloatingPoint, Sendable {
+  var double: Double { get }
+}
+
+extension Float: ColumnScalar {
+  @inline(__always) var double: Double { Double(self) }
+}
+
+extension Double: ColumnScalar {
+  @inline(__always) var double: Double { self }
+}
+
+/// Something that works on a logit and a target column, whatever their element types.
+///
+/// ``LossInput/visit(_:)`` opens the two ``Column`` enums once and calls `visit` with typed
+/// buffers, so the loops inside are specialised for Float and Double.
+protocol ColumnsVisitor {
+  associatedtype Output
+  func visit<L: ColumnScalar, T: ColumnScalar>(
+    logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
+  ) throws -> Output
+}

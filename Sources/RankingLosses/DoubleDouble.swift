@@ -1,0 +1,52 @@
+import RealModule
+
+/// An unevaluated sum `head + tail` of two Doubles, carrying about twice Double's precision.
+///
+/// The exact method subtracts prefix sums: FP_i needs Σ over the intervals between p_i − δ and
+/// p_i + δ, computed as S_hi − S_lo. When the logits are large and alike (a detector's scores
+/// around 1e4, say) S_hi and S_lo agree in most of their digits and a plain Double difference
+/// keeps only the last few. Keeping the prefix sums as double-doubles (each addition's rounding
+/// error recovered exactly by Knuth's 2Sum from swift-numerics' `Augmented`) makes that
+/// difference as accurate as the inputs allow. Only the O(P) prefix sums pay for this; the
+/// per-negative loops stay in plain Double.
+struct DoubleDouble: Sendable {
+  var head: Double
+  var tail: Double
+
+  static let zero = DoubleDouble(head: 0, tail: 0)
+
+  init(head: Double, tail: Double) {
+    self.head = head
+    self.tail = tail
+  }
+
+  /// The exact product `a·b` (for Doubles without overflow or underflow).
+  init(product a: Double, _ b: Double) {
+    let p = Augmented.product(a, b)
+    self.init(head: p.head, tail: p.tail)
+  }
+
+  /// The nearest Double.
+  var value: Double { head + tail }
+
+  static func + (a: DoubleDouble, b: Double) -> DoubleDouble {
+    let s = Augmented.sum(a.head, b)
+    return DoubleDouble.normalized(s.head, s.tail + a.tail)
+  }
+
+  static func + (a: DoubleDouble, b: DoubleDouble) -> DoubleDouble {
+    let s = Augmented.sum(a.head, b.head)
+    return DoubleDouble.normalized(s.head, s.tail + (a.tail + b.tail))
+  }
+
+  static prefix func - (a: DoubleDouble) -> DoubleDouble {
+    DoubleDouble(head: -a.head, tail: -a.tail)
+  }
+
+  static func - (a: DoubleDouble, b: DoubleDouble) -> DoubleDouble { a + (-b) }
+
+  private static func normalized(_ head: Double, _ tail: Double) -> DoubleDouble {
+    let s = Augmented.sum(head, tail)
+    return DoubleDouble(head: s.head, tail: s.tail)
+  }
+}

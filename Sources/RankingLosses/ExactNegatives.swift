@@ -1,0 +1,190 @@
+/// The two negative sums of ``NegativeModel`` computed exactly, in O((M + P)·log P) time and
+/// O(P) extra memory, without sorting the negatives.
+///
+/// H_δ(q − p_i) is piecewise linear in q with break points p_i − δ (where its ramp starts) and
+/// p_i + δ (where it reaches 1). Sort the 2P break points b_0 ≤ … ≤ b_{2P−1} and call interval k
+/// the logits q with k = #{b ≤ q} (an upper-bound binary search). Inside one interval every
+/// H_δ(q − p_i) is either 0, 1 or on its ramp, the same for all q of the interval, so:
+///
+/// **False positives.** Keep per interval the count c_k and T_k = Σ (q − L_k) with L_k = b_{k−1}
+/// its lower break point. For positive i let lo = #{b ≤ p_i − δ} and hi = #{b ≤ p_i + δ}:
+///
+///     FP_i = Σ_{k ≥ hi} c_k + (1/2δ) · Σ_{lo ≤ k < hi} (T_k + c_k·(L_k − (p_i − δ)))
+///
+/// (negatives above p_i + δ count 1, those on p_i's ramp count (q − p_i + δ)/2δ). With prefix
+/// sums over k each FP_i is O(1).
+///
+/// **Gradients.** Positives whose upper break point is ≤ L_k (a prefix 0..<a_k of the ascending
+/// positives) are at 1 over interval k; those whose lower break point is ≤ L_k but not their
+/// upper (a_k..<z_k) are on their ramp. So over interval k
+///
+///     g(q) = A_k + B_k·(q − L_k),  A_k = W_{a_k} + Σ_{a_k ≤ i < z_k} w_i·(L_k − p_i + δ)/2δ,
+///                                   B_k = (W_{z_k} − W_{a_k})/2δ
+///
+/// with W the prefix sums of the weights. Writing g relative to L_k (not as A + B·q) keeps the
+/// per-negative arithmetic free of cancellation when logits are large.
+///
+/// **δ = 0.** Lower and upper break points coincide at p_i; a negative equal to p_i lands in the
+/// interval above it (upper bound), so it counts 1 (the [x ≥ 0] convention) and no ramp exists.
+///
+/// **Accuracy.** The per-negative sums T_k add terms in [0, b_k − b_{k−1}); the O(P) prefix sums
+/// are ``DoubleDouble`` so the differences S_hi − S_lo keep their digits (see there).
+struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
+  let logits: UnsafeBufferPointer<L>
+  let targets: UnsafeBufferPointer<T>
+  let threshold: Double
+  let delta: Double
+  let positives: [Double]
+  /// The 2P break points, ascending.
+  let breaks: [Double]
+  /// For k in 0...2P: how many of the first k break points are upper (p + δ) or lower (p − δ)
+  /// ones.
+  let uppersBefore: [Int]
+  let lowersBefore: [Int]
+  /// Per interval k in 0...2P: count and Σ (q − L_k) of the relevant negatives in it.
+  let counts: [Double]
+  let offsets: [Double]
+
+  init(
+    logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition,
+    step: SmoothStep
+  ) {
+    self.logits = logits
+    self.targets = targets
+    self.threshold = partition.threshold
+    self.delta = step.delta
+    let positives = partition.positives.logits
+    self.positives = positives
+    let delta = step.delta
+
+    // Merge the lower (p − δ) and upper (p + δ) break points, both ascending since p is.
+    // On equal values the lower one goes first; the order within a tie never matters for the
+    // counts at the end of the tie, which are the only ones a non-empty interval uses.
+    let P = positives.count
+    var breaks: [Double] = []
+    var uppersBefore = [0]
+    var lowersBefore = [0]
+    breaks.reserveCapacity(2 * P)
+    uppersBefore.reserveCapacity(2 * P + 1)
+    lowersBefore.reserveCapacity(2 * P + 1)
+    var lower = 0
+    var upper = 0
+    while lower < P || upper < P {
+      let nextLower = lower < P ? positives[lower] - delta : .infinity
+      let nextUpper = upper < P ? positives[upper] + delta : .infinity
+      if lower < P && nextLower <= nextUpper {
+        breaks.append(nextLower)
+        lower += 1
+      } else {
+        breaks.append(nextUpper)
+        upper += 1
+      }
+      uppersBefore.append(upper)
+      lowersBefore.append(lower)
+    }
+    self.breaks = breaks
+    self.uppersBefore = uppersBefore
+    self.lowersBefore = lowersBefore
+
+    var counts = [Double](repeating: 0, count: breaks.count + 1)
+    var offsets = [Double](repeating: 0, count: breaks.count + 1)
+    breaks.withUnsafeBufferPointer { b in
+      logits.forEachRelevantNegative(targets: targets, threshold: partition.threshold) { _, q in
+        let k = b.upperBound(q)
+        counts[k] += 1
+        // k ≥ 1 for a relevant negative: b_0 = min p − δ is the relevance threshold.
+        offsets[k] += q - b[k - 1]
+      }
+    }
+    self.counts = counts
+    self.offsets = offsets
+  }
+
+  func falsePositives() -> [Double] {
+    let intervals = counts.count
+    // Prefix sums over intervals: C (counts, exact in Double), T (offsets), and
+    // CL = Σ c_k·(L_k − r) with r = b_0, all but C as double-doubles.
+    var prefixCount = [Double](repeating: 0, count: intervals + 1)
+    var prefixOffset = [DoubleDouble](repeating: .zero, count: intervals + 1)
+    var prefixCountLevel = [DoubleDouble](repeating: .zero, count: intervals + 1)
+    let r = breaks.first ?? 0
+    for k in 0..<intervals {
+      prefixCount[k + 1] = prefixCount[k] + counts[k]
+      prefixOffset[k + 1] = prefixOffset[k] + offsets[k]
+      let level = k == 0 ? 0 : breaks[k - 1] - r
+      prefixCountLevel[k + 1] = prefixCountLevel[k] + DoubleDouble(product: counts[k], level)
+    }
+    let total = prefixCount[intervals]
+    return positives.map { p in
+      let hi = breaks.upperBound(p + delta)
+      var fp = total - prefixCount[hi]
+      guard delta > 0 else { return fp }
+      let start = p - delta
+      let lo = breaks.upperBound(start)
+      let ramp =
+        (prefixOffset[hi] - prefixOffset[lo]) + (prefixCountLevel[hi] - prefixCountLevel[lo])
+        - DoubleDouble(product: prefixCount[hi] - prefixCount[lo], start - r)
+      fp += ramp.value / (2 * delta)
+      return fp
+    }
+  }
+
+  func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>) {
+    let (value, slope) = intervalLines(weights: weights)
+    breaks.withUnsafeBufferPointer { b in
+      logits.forEachRelevantNegative(targets: targets, threshold: threshold) { i, q in
+        let k = b.upperBound(q)
+        gradient[i] = value[k] + slope[k] * (q - b[k - 1])
+      }
+    }
+  }
+
+  /// A_k and B_k of every interval (see the type's documentation).
+  func intervalLines(weights: [Double]) -> (value: [Double], slope: [Double]) {
+    let P = positives.count
+    let r = breaks.first ?? 0
+    // W: prefix sums of w; V: prefix sums of w·(p − r); both double-doubles.
+    var w = [DoubleDouble](repeating: .zero, count: P + 1)
+    var v = [DoubleDouble](repeating: .zero, count: P + 1)
+    for i in 0..<P {
+      w[i + 1] = w[i] + weights[i]
+      v[i + 1] = v[i] + DoubleDouble(product: weights[i], positives[i] - r)
+    }
+    var value = [Double](repeating: 0, count: breaks.count + 1)
+    var slope = [Double](repeating: 0, count: breaks.count + 1)
+    for k in 1..<max(1, breaks.count + 1) {
+      let a = uppersBefore[k]
+      let z = lowersBefore[k]
+      guard delta > 0, z > a else {
+        value[k] = w[a].value
+        continue
+      }
+      let active = w[z] - w[a]
+      // Σ_{a ≤ i < z} w_i (L_k − p_i + δ) = (L_k + δ − r)·ΣW − Σ w_i (p_i − r)
+      let level = breaks[k - 1] + delta - r
+      let ramp = DoubleDouble(product: active.head, level) + active.tail * level - (v[z] - v[a])
+      value[k] = (w[a] + ramp.value / (2 * delta)).value
+      slope[k] = active.value / (2 * delta)
+    }
+    return (value, slope)
+  }
+}
+
+extension Collection where Element == Double, Index == Int {
+  /// #{b ≤ x} for an ascending collection: the index of the first element greater than `x`.
+  @inline(__always)
+  func upperBound(_ x: Double) -> Int {
+    var low = startIndex
+    var count = self.count
+    while count > 0 {
+      let half = count / 2
+      if self[low + half] <= x {
+        low += half + 1
+        count -= half + 1
+      } else {
+        count = half
+      }
+    }
+    return low
+  }
+}

@@ -1,0 +1,103 @@
+/// A ranking-based loss: ``RankSortLoss``, ``APLoss`` or ``ALRPLoss``.
+public protocol RankingLoss: Sendable {
+  /// The half-width δ of the smoothed step (0 = hard step).
+  var delta: Double { get }
+
+  /// Evaluates the loss and its gradient on `input` with `method`.
+  ///
+  /// - Throws: ``RankingLossError`` for an empty input, mismatched lengths, non-finite logits,
+  ///   a bad δ, or (aLRP) regression losses that do not fit the positives.
+  func evaluate(_ input: LossInput, method: Method) throws -> LossResult
+}
+
+/// How a loss is defined: what it computes from the positives and their false-positive counts.
+///
+/// The ``Method`` decides how FP_i and the negatives' gradients are evaluated; the definition
+/// does the rest. So naive, bucketed and exact share one definition of every loss term and can
+/// only differ where a method approximates H_δ over the negatives.
+protocol LossDefinition: RankingLoss {
+  /// The loss terms from the positives (ascending logits, at least one) and their FP_i.
+  func terms(
+    positives: Positives, falsePositives: [Double], regressionLosses: [Double]?, method: Method
+  ) -> PositiveTerms
+  /// The terms of an input without positives: zero loss, nothing to rank.
+  static var termsWithoutPositives: PositiveTerms { get }
+}
+
+extension LossDefinition {
+  func evaluateDefinition(_ input: LossInput, method: Method) throws -> LossResult {
+    try input.visit(Evaluation(loss: self, method: method, regressionLosses: input.regressionLosses))
+  }
+}
+
+/// The evaluation shared by every loss and method, specialised per column type.
+private struct Evaluation<Loss: LossDefinition>: ColumnsVisitor {
+  let loss: Loss
+  let method: Method
+  let regressionLosses: [Double]?
+
+  func visit<L: ColumnScalar, T: ColumnScalar>(
+    logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
+  ) throws -> LossResult {
+    let partition = try Partition(logits: logits, targets: targets, delta: loss.delta)
+    let positives = partition.positives
+    var statistics = LossResult.Statistics(
+      count: partition.count, positives: positives.count, negatives: partition.negatives,
+      ignored: partition.ignored, relevantNegatives: partition.relevantNegatives)
+    let orderedRegression = try regressionLosses.map { try reorder($0, positives) }
+
+    // No positive: nothing is ranked. The official losses return 0 (or crash, for aLRP).
+    guard positives.count > 0 else {
+      let terms = Loss.termsWithoutPositives
+      return LossResult(
+        loss: terms.loss, rankingLoss: terms.rankingLoss, sortingLoss: terms.sortingLoss,
+        gradient: [Double](repeating: 0, count: partition.count), ranks: terms.ranks,
+        statistics: statistics)
+    }
+
+    let step = SmoothStep(delta: loss.delta)
+    let model: any NegativeModel =
+      switch method {
+      case .naive:
+        NaiveNegatives(logits: logits, targets: targets, partition: partition, step: step)
+      case .bucketed:
+        BucketedNegatives(logits: logits, targets: targets, partition: partition, step: step)
+      case .exact:
+        ExactNegatives(logits: logits, targets: targets, partition: partition, step: step)
+      }
+    statistics.buckets = model.buckets
+
+    let terms = loss.terms(
+      positives: positives, falsePositives: model.falsePositives(),
+      regressionLosses: orderedRegression, method: method)
+
+    // Every update is divided by the number of positives, as in the official code.
+    let count = Double(positives.count)
+    var gradient = [Double](repeating: 0, count: partition.count)
+    gradient.withUnsafeMutableBufferPointer { g in
+      model.writeGradients(weights: terms.negativeWeights.map { $0 / count }, into: g)
+      for (k, i) in positives.inputIndex.enumerated() { g[i] = terms.positiveGradient[k] / count }
+    }
+    var ranks: [Double]? = nil
+    if let sortedRanks = terms.ranks {
+      var inInputOrder = [Double](repeating: 0, count: positives.count)
+      for (k, ordinal) in positives.ordinal.enumerated() { inInputOrder[ordinal] = sortedRanks[k] }
+      ranks = inInputOrder
+    }
+    return LossResult(
+      loss: terms.loss, rankingLoss: terms.rankingLoss, sortingLoss: terms.sortingLoss,
+      gradient: gradient, ranks: ranks, statistics: statistics)
+  }
+
+  /// Regression losses come in the positives' input order; the loss terms want them in the
+  /// ascending-logit order of `positives`.
+  private func reorder(_ values: [Double], _ positives: Positives) throws -> [Double] {
+    guard values.count == positives.count else {
+      throw RankingLossError.regressionLossCount(expected: positives.count, found: values.count)
+    }
+    if let bad = values.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+      throw RankingLossError.invalidRegressionLoss(index: bad, value: values[bad])
+    }
+    return positives.ordinal.map { values[$0] }
+  }
+}

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func BRLBenchTestsBuilds() { #expect(Bool(true)) }
