@@ -1,0 +1,60 @@
+import PropertyBased
+import RankingLosses
+import Testing
+
+/// The methods against the naive definition, on random problems with ties.
+@Suite struct MethodParityPropertyTests {
+  static let deltas = [0, 0.1, 0.5, 1, 2]
+
+  /// At δ = 0 the bucketed method is exact (the tie rule puts a negative equal to a positive in
+  /// the bucket above it), for every loss: RS, aLRP, and AP in its plain (official bucketed)
+  /// variant.
+  @Test func bucketedEqualsNaiveAtDeltaZero() async {
+    await propertyCheck(count: 300, input: Problem.generator(maxCount: 300)) { problem in
+      for (kind, loss) in [
+        (LossKind.rs, RankSortLoss(delta: 0) as any RankingLoss),
+        (.alrp, ALRPLoss(delta: 0)), (.ap, APLoss(delta: 0, variant: .plain)),
+      ] {
+        let naive = try problem.evaluate(loss, kind, .naive)
+        let bucketed = try problem.evaluate(loss, kind, .bucketed)
+        let agreement = Agreement(bucketed, reference: naive)
+        #expect(agreement.holds(relative: 1e-9, absolute: 1e-15), "\(kind): \(agreement)")
+      }
+    }
+  }
+
+  /// The exact method equals naive at every δ, for all three losses (AP interpolated).
+  @Test(arguments: LossKind.allCases)
+  func exactEqualsNaiveAtEveryDelta(kind: LossKind) async {
+    await propertyCheck(
+      count: 200, input: Problem.generator(maxCount: 300), Gen.element(of: Self.deltas)
+    ) { problem, delta in
+      let loss = kind.loss(delta: delta!)
+      let naive = try problem.evaluate(loss, kind, .naive)
+      let exact = try problem.evaluate(loss, kind, .exact)
+      let agreement = Agreement(exact, reference: naive)
+      #expect(agreement.holds(relative: 1e-9, absolute: 1e-15), "δ \(delta!): \(agreement)")
+      #expect(exact.statistics == naive.statistics)
+    }
+  }
+
+  /// A few larger problems (up to a few thousand examples, many positives).
+  @Test func largeProblems() async {
+    await propertyCheck(
+      count: 12, input: Problem.generator(maxCount: 3000), Gen.element(of: Self.deltas)
+    ) { problem, delta in
+      for kind in LossKind.allCases {
+        let loss = kind.loss(delta: delta!)
+        let naive = try problem.evaluate(loss, kind, .naive)
+        let exact = try problem.evaluate(loss, kind, .exact)
+        #expect(Agreement(exact, reference: naive).holds(relative: 1e-9, absolute: 1e-15))
+        if kind != .ap {
+          let zero = kind.loss(delta: 0)
+          let naive0 = try problem.evaluate(zero, kind, .naive)
+          let bucketed0 = try problem.evaluate(zero, kind, .bucketed)
+          #expect(Agreement(bucketed0, reference: naive0).holds(relative: 1e-9, absolute: 1e-15))
+        }
+      }
+    }
+  }
+}
