@@ -10,7 +10,11 @@ public enum NPZArchive {
   /// as raw bytes and silently keep one of two duplicates, and either would make brl read the
   /// wrong numbers. Stored members are read in place from the mapped file.
   public static func read(path: String) throws -> [String: NPYArray] {
-    let data = try MappedFile.map(path)
+    try read(MappedFile.map(path), path: path)
+  }
+
+  /// The arrays of the .npz file whose bytes are `data`; `path` names it in errors.
+  static func read(_ data: Data, path: String) throws -> [String: NPYArray] {
     let directory: ZipDirectory
     do { directory = try ZipDirectory.read(data) } catch {
       throw DataError(path: path, reason: error.reason)
