@@ -211,7 +211,8 @@ def main():
     savez("detector_plain.npz", False, logits=np.asfortranarray(dl.astype(">f8")),
           labels=labels.astype("<i4"))
     expect("detector_plain", dl.astype(">f8"), one_vs_all(labels, None))
-    savez("detector_bad_label.npz", False, logits=dl, labels=np.array([0, 1, 4, 0, 0, 0]))
+    savez(os.path.join("bad", "detector_bad_label.npz"), False, logits=dl,
+          labels=np.array([0, 1, 4, 0, 0, 0]))
     savez("detector_targets_2d.npz", False, logits=dl, targets=one_vs_all(labels, ious).astype("<f4"))
     expect("detector_targets_2d", dl, one_vs_all(labels, ious).astype("<f4"))
 
@@ -274,7 +275,7 @@ def make_bad_archives():
     pinned_zip(bad("crc_mismatch.npz"), good, zipfile.ZIP_STORED)
     with open(bad("crc_mismatch.npz"), "r+b") as f:
         data = bytearray(f.read())
-        at = data.index(b"NUMPY") + 200  # inside logits' data
+        at = data.index(b"NUMPY") + 140  # inside logits. data (header: 128 bytes)
         data[at] ^= 0xFF
         f.seek(0)
         f.write(data)
