@@ -1,0 +1,94 @@
+import Foundation
+import RankingLosses
+
+/// The numbers of one column (logits or targets), either read in place or converted once.
+///
+/// A native-endian, contiguous, aligned float32/float64 array is used where it lies (inside a
+/// file mapping or a zip member); anything else (another byte order, a strided column, an integer
+/// or float16 dtype) is converted in one pass to an owned array: float64 sources to `[Double]`,
+/// everything else to `[Float]`.
+enum ColumnStorage: @unchecked Sendable {
+  /// `count` elements of `Float` (or `Double` when `isDouble`) at `offset` in `bytes`.
+  case inPlace(bytes: Data, offset: Int, count: Int, isDouble: Bool)
+  case float32([Float])
+  case float64([Double])
+
+  init(_ view: ElementView) {
+    if view.dtype.isNativeFloat && view.isContiguous
+      && Self.isAligned(view.storage, view.offset, view.dtype.itemSize)
+    {
+      self = .inPlace(
+        bytes: view.storage, offset: view.offset, count: view.count,
+        isDouble: view.dtype.itemSize == 8)
+    } else if view.dtype.kind == .float && view.dtype.itemSize == 8 {
+      self = .float64(view.decoded())
+    } else {
+      self = .float32(view.decoded())
+    }
+  }
+
+  /// Elements converted from `values` (already computed, e.g. expanded detector targets).
+  init(_ values: [Float]) { self = .float32(values) }
+
+  var count: Int {
+    switch self {
+    case .inPlace(_, _, let count, _): count
+    case .float32(let values): values.count
+    case .float64(let values): values.count
+    }
+  }
+
+  /// Whether the column reads the input's bytes in place (no copy was made).
+  var isInPlace: Bool {
+    if case .inPlace = self { return true }
+    return false
+  }
+
+  subscript(index: Int) -> Double {
+    switch self {
+    case .inPlace(let bytes, let offset, _, let isDouble):
+      bytes.withUnsafeBytes { raw in
+        isDouble
+          ? raw.loadUnaligned(fromByteOffset: offset + 8 * index, as: Double.self)
+          : Double(raw.loadUnaligned(fromByteOffset: offset + 4 * index, as: Float.self))
+      }
+    case .float32(let values): Double(values[index])
+    case .float64(let values): values[index]
+    }
+  }
+
+  /// Calls `body` with a ``Column`` viewing the elements; valid only inside `body`.
+  func withColumn<R>(_ body: (Column) throws -> R) rethrows -> R {
+    switch self {
+    case .float32(let values): return try values.withUnsafeBufferPointer { try body(.float32($0)) }
+    case .float64(let values): return try values.withUnsafeBufferPointer { try body(.float64($0)) }
+    case .inPlace(let bytes, let offset, let count, let isDouble):
+      return try bytes.withUnsafeBytes { raw in
+        let start = raw.baseAddress.map { $0 + offset }
+        // Checked at creation, but `Data` may hand small inline contents out from a temporary,
+        // so alignment is re-checked here; a misaligned view is converted for this call only.
+        guard let start, Int(bitPattern: start) % (isDouble ? 8 : 4) == 0 else {
+          let view = ElementView(
+            storage: bytes, dtype: .native(.float, isDouble ? 8 : 4), offset: offset,
+            shape: [count], strides: [isDouble ? 8 : 4])
+          return try ColumnStorage(view.decoded() as [Double]).withColumn(body)
+        }
+        return isDouble
+          ? try body(
+            .float64(
+              UnsafeBufferPointer(start: start.assumingMemoryBound(to: Double.self), count: count)))
+          : try body(
+            .float32(
+              UnsafeBufferPointer(start: start.assumingMemoryBound(to: Float.self), count: count)))
+      }
+    }
+  }
+
+  private init(_ values: [Double]) { self = .float64(values) }
+
+  private static func isAligned(_ bytes: Data, _ offset: Int, _ alignment: Int) -> Bool {
+    bytes.withUnsafeBytes { raw in
+      raw.baseAddress.map { (Int(bitPattern: $0) + offset) % alignment == 0 } ?? true
+    }
+  }
+}

@@ -1,0 +1,321 @@
+import Foundation
+
+/// Loads an input file (or pair of files) into a ``Dump``.
+///
+/// Accepted inputs:
+/// - **.npy** (format 1.0–3.0, any byte order, C or Fortran order): an (N,2) or (2,N) float
+///   array of logits and targets (a (2,2) array needs ``LoadOptions/layout``); a structured
+///   array with fields `logits` (or `scores`) and `targets` (or `labels`); or 1-D logits with the
+///   targets in ``LoadOptions/targetsPath`` (.npy or raw).
+/// - **.npz** (`np.savez` or `np.savez_compressed`): keys `logits` and `targets` (or `labels`),
+///   optional `reg_losses`, `ref_loss` (scalar) and `ref_grad` (N); or detector-style (N,C)
+///   `logits` with integer `labels` (N,) and optional `ious` (see ``DetectorTargets``).
+/// - **raw** binary (``LoadOptions/format`` `.raw`): float32 or float64, little- or big-endian,
+///   interleaved or planar in one file (N from the file size), or two flat files.
+///
+/// Logits must be float (f2, f4, f8); targets may be float, integer or bool.
+public enum DumpReader {
+  public static func load(_ path: String, options: LoadOptions = .init()) throws -> Dump {
+    let data = try MappedFile.map(path)
+    let dump: Dump
+    switch try options.format ?? detectFormat(data, path: path) {
+    case .npy:
+      dump = try load(array: NPYReader.parse(data, path: path), path: path, options: options)
+    case .npz:
+      dump = try load(arrays: NPZArchive.read(data, path: path), path: path, options: options)
+    case .raw: dump = try loadRaw(data, path: path, options: options)
+    }
+    guard dump.count > 0 else {
+      throw DataError(path: path, reason: "expected at least one example, found none (N = 0)")
+    }
+    return dump
+  }
+
+  /// The format from the magic bytes, else the extension (`.npy`, `.npz`; `.raw`, `.bin`,
+  /// `.f32`, `.f64` for raw).
+  static func detectFormat(_ data: Data, path: String) throws -> InputFormat {
+    if data.hasBytes(NPYReader.magic, at: 0) { return .npy }
+    if ZipDirectory.looksLikeZip(data) { return .npz }
+    switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+    case "npy": return .npy  // the reader then names the bad magic
+    case "npz": return .npz
+    case "raw", "bin", "f32", "f64": return .raw
+    default:
+      throw DataError(
+        path: path,
+        reason: "unknown format: expected an .npy or .npz file (magic b'\\x93NUMPY' or b'PK'), "
+          + "found \(data.quotedBytes()); for raw binary, choose the raw format")
+    }
+  }
+
+  // MARK: - .npy
+
+  private static func load(array: NPYArray, path: String, options: LoadOptions) throws -> Dump {
+    func fail(_ reason: String) -> DataError { DataError(path: path, reason: reason) }
+    let shapeText = NPYHeader.shapeText(array.shape)
+    if array.dtype.kind == .structured {
+      guard options.targetsPath == nil else {
+        throw fail("a structured array holds its own targets; found a targets file as well")
+      }
+      guard array.shape.count == 1 else {
+        throw fail("expected a 1-D structured array, found shape \(shapeText)")
+      }
+      func field(_ names: [String]) throws -> ElementView {
+        guard let name = names.first(where: { array.view(field: $0) != nil }) else {
+          throw fail(
+            "expected a field " + names.map { "'\($0)'" }.joined(separator: " or ")
+              + ", found fields "
+              + array.dtype.fields.map { "'\($0.name)'" }.joined(separator: ", "))
+        }
+        return array.view(field: name)!
+      }
+      var notes = ["logits and targets from the fields of a structured array"]
+      if array.view(field: "reg_losses") != nil {
+        notes.append("field 'reg_losses' ignored: it is per positive, not per element")
+      }
+      return try makeDump(
+        path: path, logits: field(["logits", "scores"]), targets: field(["targets", "labels"]),
+        notes: notes)
+    }
+    try requireFloat(array.dtype, what: "logits", path: path)
+    switch array.shape.count {
+    case 1:
+      guard let targetsPath = options.targetsPath else {
+        throw fail(
+          "a 1-D array holds only logits: expected a targets file, or an (N,2), (2,N) or "
+            + "structured array; found shape \(shapeText)")
+      }
+      let targets = try loadTargetsFile(targetsPath, options: options)
+      return try makeDump(
+        path: path, logits: array.view, targets: targets.view, targetsPath: targetsPath,
+        notes: ["logits from \(path), targets from \(targetsPath)"] + targets.notes)
+    case 2:
+      guard options.targetsPath == nil else {
+        throw fail("expected 1-D logits with a targets file, found shape \(shapeText)")
+      }
+      let layout = try arrayLayout(array.shape, options.layout, path: path)
+      let axis = layout == .rows ? 1 : 0
+      let note =
+        layout == .rows
+        ? "logits and targets from the (N,2) array's columns (axis 1)"
+        : "logits and targets from the (2,N) array's rows (axis 0)"
+      return try makeDump(
+        path: path, logits: array.view.selecting(axis: axis, index: 0),
+        targets: array.view.selecting(axis: axis, index: 1), notes: [note])
+    default:
+      throw fail("expected shape (N,), (N,2) or (2,N), found \(shapeText)")
+    }
+  }
+
+  private static func arrayLayout(
+    _ shape: [Int], _ chosen: ArrayLayout?, path: String
+  ) throws -> ArrayLayout {
+    let shapeText = NPYHeader.shapeText(shape)
+    switch (chosen, shape[0] == 2, shape[1] == 2) {
+    case (.rows?, _, true), (nil, false, true): return .rows
+    case (.columns?, true, _), (nil, true, false): return .columns
+    case (nil, true, true):
+      throw DataError(
+        path: path,
+        reason: "a (2,2) array is ambiguous: choose a layout (rows: each row is logit, target; "
+          + "columns: row 0 logits, row 1 targets)")
+    default:
+      let wanted = chosen.map { $0 == .rows ? "(N,2)" : "(2,N)" } ?? "(N,2) or (2,N)"
+      throw DataError(path: path, reason: "expected shape \(wanted), found \(shapeText)")
+    }
+  }
+
+  /// The targets file of a 1-D logits input: an .npy of any numeric dtype, or a raw flat array.
+  private static func loadTargetsFile(
+    _ path: String, options: LoadOptions
+  ) throws -> (view: ElementView, notes: [String]) {
+    let data = try MappedFile.map(path)
+    if data.hasBytes(NPYReader.magic, at: 0) {
+      let array = try NPYReader.parse(data, path: path)
+      guard array.dtype.kind != .structured, array.shape.count == 1 else {
+        throw DataError(
+          path: path,
+          reason: "expected 1-D numeric targets, found shape \(NPYHeader.shapeText(array.shape)) "
+            + "of '\(array.dtype)'")
+      }
+      return (array.view, [])
+    }
+    guard options.format == .raw || (try? detectFormat(data, path: path)) == .raw else {
+      throw DataError(
+        path: path,
+        reason: "expected targets as .npy (magic b'\\x93NUMPY') or raw, found \(data.quotedBytes())"
+      )
+    }
+    let raw = try RawInput(data, path: path, options: options)
+    return (raw.flat(), [raw.note("targets", layout: nil)])
+  }
+
+  // MARK: - .npz
+
+  private static func load(
+    arrays: [String: NPYArray], path: String, options: LoadOptions
+  ) throws -> Dump {
+    func key(_ name: String) -> KeyErrors { KeyErrors(path: path, key: name) }
+    guard let logits = arrays["logits"] else {
+      throw key("logits").error(
+        "expected a 'logits' array, found keys "
+          + arrays.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))
+    }
+    try requireFloat(logits.dtype, what: "key 'logits'", path: path)
+    let dump: Dump
+    switch logits.shape.count {
+    case 1:
+      guard let name = ["targets", "labels"].first(where: { arrays[$0] != nil }),
+        let targets = arrays[name]
+      else {
+        throw key("targets").error("expected a 'targets' (or 'labels') array, found none")
+      }
+      guard targets.dtype.kind != .structured, targets.shape.count == 1 else {
+        throw key(name).error(
+          "expected 1-D numeric targets, found shape \(NPYHeader.shapeText(targets.shape)) of "
+            + "'\(targets.dtype)'")
+      }
+      dump = try makeDump(path: path, logits: logits.view, targets: targets.view, notes: [])
+    case 2:
+      dump = try loadDetector(logits: logits, arrays: arrays, path: path)
+    default:
+      throw key("logits").error(
+        "expected shape (N,) or (N,C), found \(NPYHeader.shapeText(logits.shape))")
+    }
+    if let reg = arrays["reg_losses"] {
+      guard reg.shape.count == 1, reg.dtype.kind != .structured else {
+        throw key("reg_losses").error(
+          "expected a 1-D array (one per positive), found shape \(NPYHeader.shapeText(reg.shape))")
+      }
+      dump.regressionLosses = reg.doubles()
+    }
+    if let ref = arrays["ref_loss"] {
+      guard let value = ref.scalar else {
+        throw key("ref_loss").error(
+          "expected a scalar, found shape \(NPYHeader.shapeText(ref.shape))")
+      }
+      dump.referenceLoss = value
+    }
+    if let grad = arrays["ref_grad"] {
+      guard grad.dtype.kind != .structured, grad.count == dump.count,
+        grad.shape.count == 1 || grad.shape == logits.shape
+      else {
+        throw key("ref_grad").error(
+          "expected \(dump.count) values (one per example), found shape "
+            + NPYHeader.shapeText(grad.shape))
+      }
+      dump.referenceGradient = grad.doubles()
+    }
+    return dump
+  }
+
+  private static func loadDetector(
+    logits: NPYArray, arrays: [String: NPYArray], path: String
+  ) throws -> Dump {
+    func key(_ name: String) -> KeyErrors { KeyErrors(path: path, key: name) }
+    let (anchors, classes) = (logits.shape[0], logits.shape[1])
+    if let targets = arrays["targets"] {
+      // Already one-vs-all: flatten both the same way.
+      guard targets.shape == logits.shape, targets.dtype.kind != .structured else {
+        throw key("targets").error(
+          "expected shape \(NPYHeader.shapeText(logits.shape)) like 'logits', found "
+            + NPYHeader.shapeText(targets.shape))
+      }
+      return try makeDump(
+        path: path, logits: logits.view, targets: targets.view,
+        notes: ["(N,C) logits and targets flattened row-major to N·C = \(logits.count) examples"])
+    }
+    guard let labels = arrays["labels"] else {
+      throw key("labels").error(
+        "expected (N,) integer 'labels' (or (N,C) 'targets') for (N,C) logits, found none")
+    }
+    guard labels.shape == [anchors], let labelValues = labels.view.integers() else {
+      throw key("labels").error(
+        "expected \(anchors) integer labels (shape (\(anchors),)), found shape "
+          + "\(NPYHeader.shapeText(labels.shape)) of '\(labels.dtype)'")
+    }
+    var ious: [Double]?
+    if let iouArray = arrays["ious"] {
+      guard iouArray.shape == [anchors], iouArray.dtype.kind == .float else {
+        throw key("ious").error(
+          "expected \(anchors) float IoUs (shape (\(anchors),)), found shape "
+            + "\(NPYHeader.shapeText(iouArray.shape)) of '\(iouArray.dtype)'")
+      }
+      ious = iouArray.doubles()
+    }
+    let expanded: (targets: [Float], zeroIoUPositives: Int)
+    do {
+      expanded = try DetectorTargets.expand(labels: labelValues, ious: ious, classes: classes)
+    } catch { throw DataError(path: path, reason: error.reason) }
+    var notes = [
+      "detector-style: (N,C) = (\(anchors),\(classes)) logits flattened row-major to "
+        + "\(anchors * classes) examples; labels expanded one-vs-all (label \(classes) = "
+        + "background, −1 = ignored)" + (ious == nil ? "" : ", positives' targets from 'ious'")
+    ]
+    if expanded.zeroIoUPositives > 0 {
+      notes.append(
+        "\(expanded.zeroIoUPositives) labelled anchors have IoU 0 and count as negatives")
+    }
+    return Dump(
+      path: path, logits: ColumnStorage(logits.view), targets: ColumnStorage(expanded.targets),
+      notes: notes)
+  }
+
+  // MARK: - raw
+
+  private static func loadRaw(_ data: Data, path: String, options: LoadOptions) throws -> Dump {
+    let raw = try RawInput(data, path: path, options: options)
+    if let targetsPath = options.targetsPath {
+      let targets = try RawInput(MappedFile.map(targetsPath), path: targetsPath, options: options)
+      return try makeDump(
+        path: path, logits: raw.flat(), targets: targets.flat(), targetsPath: targetsPath,
+        notes: [raw.note("logits", layout: nil), targets.note("targets", layout: nil)])
+    }
+    guard let layout = options.rawLayout else {
+      throw DataError(
+        path: path,
+        reason: "a raw file needs a layout: expected interleaved or planar (or a targets file), "
+          + "found none")
+    }
+    let (logits, targets) = try raw.pair(layout)
+    return try makeDump(
+      path: path, logits: logits, targets: targets,
+      notes: [raw.note("logits and targets", layout: layout)])
+  }
+
+  // MARK: - shared
+
+  /// Errors about one key of an .npz.
+  private struct KeyErrors {
+    var path: String
+    var key: String
+    func error(_ reason: String) -> DataError {
+      DataError(path: path, position: "key '\(key)'", reason: reason)
+    }
+  }
+
+  private static func requireFloat(_ dtype: NPYDType, what: String, path: String) throws {
+    guard dtype.kind == .float else {
+      throw DataError(
+        path: path, position: what,
+        reason: "expected a float dtype (f2, f4, f8) for logits, found '\(dtype)'")
+    }
+  }
+
+  /// The dump of two equally long columns; logits must be float.
+  private static func makeDump(
+    path: String, logits: ElementView, targets: ElementView, targetsPath: String? = nil,
+    notes: [String]
+  ) throws -> Dump {
+    try requireFloat(logits.dtype, what: "logits", path: path)
+    guard logits.count == targets.count else {
+      throw DataError(
+        path: path,
+        reason: "expected logits and targets of the same length, found \(logits.count) logits and "
+          + "\(targets.count) targets")
+    }
+    return Dump(
+      path: path, targetsPath: targetsPath, logits: ColumnStorage(logits),
+      targets: ColumnStorage(targets), notes: notes)
+  }
+}
