@@ -14,6 +14,18 @@ public struct LossResult: Sendable, Equatable {
   public var ranks: [Double]?
   public var statistics: Statistics
 
+  public init(
+    loss: Double, rankingLoss: Double? = nil, sortingLoss: Double? = nil, gradient: [Double],
+    ranks: [Double]? = nil, statistics: Statistics
+  ) {
+    self.loss = loss
+    self.rankingLoss = rankingLoss
+    self.sortingLoss = sortingLoss
+    self.gradient = gradient
+    self.ranks = ranks
+    self.statistics = statistics
+  }
+
   /// Counts that describe the input and the work done.
   public struct Statistics: Sendable, Equatable, Codable {
     public var count: Int
@@ -24,6 +36,18 @@ public struct LossResult: Sendable, Equatable {
     public var relevantNegatives: Int
     /// The bucketed method's number of non-empty negative buckets.
     public var buckets: Int?
+
+    public init(
+      count: Int, positives: Int, negatives: Int, ignored: Int, relevantNegatives: Int,
+      buckets: Int? = nil
+    ) {
+      self.count = count
+      self.positives = positives
+      self.negatives = negatives
+      self.ignored = ignored
+      self.relevantNegatives = relevantNegatives
+      self.buckets = buckets
+    }
   }
 }
 
