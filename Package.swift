@@ -51,6 +51,6 @@ let package = Package(
     .testTarget(name: "BRLDataTests", dependencies: ["BRLData", "RankingLosses"]),
     .testTarget(name: "BRLBenchTests", dependencies: ["BRLBench", "RankingLosses"]),
     // Runs the built `brl` executable end to end.
-    .testTarget(name: "brlTests", dependencies: ["BRLData", "RankingLosses"]),
+    .testTarget(name: "brlTests", dependencies: ["brl", "BRLData", "RankingLosses"]),
   ]
 )
