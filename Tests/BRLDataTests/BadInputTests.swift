@@ -180,6 +180,12 @@ struct BadInputTests {
       expect: "N = 0"),
     BadCase("empty file", .bytes([], name: "x"), expect: "unknown format", "no bytes"),
     BadCase(
+      "npz: zip64 locator near the start", .bytes(tinyZip64, name: "x.npz"),
+      expect: "zip64 end record"),
+    BadCase(
+      "npz: directory before any data", .bytes(directoryAtFour, name: "x.npz"),
+      expect: "member 'a.npy'", "local header"),
+    BadCase(
       "npz: member not .npy", .fixture("not_npy_member.npz"), expect: "member 'notes.txt'",
       "expected an .npy member"),
     BadCase("npz: duplicate key", .fixture("duplicate_key.npz"), expect: "duplicate key 'logits'"),
