@@ -101,7 +101,9 @@ struct ZipDirectory {
       throw FormatProblem(reason: "expected a zip64 end locator before the end record, found none")
     }
     let offset = data.littleEndian(UInt64.self, at: locator + 8)
-    guard offset <= UInt64(locator - 56), data.hasBytes(zip64EndSignature, at: Int(offset)) else {
+    guard locator >= 56, offset <= UInt64(locator - 56),
+      data.hasBytes(zip64EndSignature, at: Int(offset))
+    else {
       throw FormatProblem(
         reason: "expected a zip64 end record at offset \(offset), found "
           + (offset <= UInt64(data.count)

@@ -92,7 +92,7 @@ struct ZipMember {
   /// Reads the local header to find where the data starts and checks that the data ends
   /// before `dataEnd` (the central directory).
   mutating func locateData(in data: Data, dataEnd: Int) throws(FormatProblem) {
-    guard localHeaderOffset <= UInt64(dataEnd - 30),
+    guard dataEnd >= 30, localHeaderOffset <= UInt64(dataEnd - 30),
       data.hasBytes(ZipDirectory.localSignature, at: Int(localHeaderOffset))
     else {
       throw FormatProblem(

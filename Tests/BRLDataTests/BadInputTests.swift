@@ -54,6 +54,22 @@ private func shape(_ text: String, _ descr: String = "'<f4'", bytes: Int = 0) ->
     data: [UInt8](repeating: 0, count: bytes))
 }
 
+/// A zip whose zip64 locator sits too near the start for a zip64 end record to fit before it.
+private let tinyZip64: [UInt8] =
+  Array("PK\u{3}\u{4}".utf8) + [UInt8](repeating: 0, count: 12)
+  + Array("PK\u{6}\u{7}".utf8) + [UInt8](repeating: 0, count: 16)
+  + Array("PK\u{5}\u{6}".utf8) + [0, 0, 0, 0] + [UInt8](repeating: 0xff, count: 12) + [0, 0]
+
+/// A zip whose central directory starts at offset 4, before any local header could end.
+private let directoryAtFour: [UInt8] = {
+  var entry = Array("PK\u{1}\u{2}".utf8) + [UInt8](repeating: 0, count: 42)
+  entry[28] = 5  // name length
+  let name = Array("a.npy".utf8)
+  let size = UInt8(entry.count + name.count)
+  let end = Array("PK\u{5}\u{6}".utf8) + [0, 0, 0, 0, 1, 0, 1, 0, size, 0, 0, 0, 4, 0, 0, 0, 0, 0]
+  return Array("PK\u{3}\u{4}".utf8) + entry + name + end
+}()
+
 private func options(
   targets: String? = nil, format: InputFormat? = nil, rawLayout: RawLayout? = nil
 ) -> LoadOptions {
@@ -163,6 +179,12 @@ struct BadInputTests {
       "raw empty", .bytes([], name: "x.raw"), options: options(format: .raw, rawLayout: .planar),
       expect: "N = 0"),
     BadCase("empty file", .bytes([], name: "x"), expect: "unknown format", "no bytes"),
+    BadCase(
+      "npz: zip64 locator near the start", .bytes(tinyZip64, name: "x.npz"),
+      expect: "zip64 end record"),
+    BadCase(
+      "npz: directory before any data", .bytes(directoryAtFour, name: "x.npz"),
+      expect: "member 'a.npy'", "local header"),
     BadCase(
       "npz: member not .npy", .fixture("not_npy_member.npz"), expect: "member 'notes.txt'",
       "expected an .npy member"),
