@@ -26,12 +26,12 @@ protocol LossDefinition: RankingLoss {
 
 extension LossDefinition {
   func evaluateDefinition(_ input: LossInput, method: Method) throws -> LossResult {
-    try input.visit(Evaluation(loss: self, method: method, regressionLosses: input.regressionLosses))
+    try input.visit(EvaluationVisitor(loss: self, method: method, regressionLosses: input.regressionLosses))
   }
 }
 
 /// The evaluation shared by every loss and method, specialised per column type.
-private struct Evaluation<Loss: LossDefinition>: ColumnsVisitor {
+private struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
   let loss: Loss
   let method: Method
   let regressionLosses: [Double]?

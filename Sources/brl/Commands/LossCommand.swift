@@ -1,2 +1,155 @@
 import ArgumentParser
-struct LossCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "loss"); func run() throws {} }
+import BRLData
+import Foundation
+import RankingLosses
+
+/// `brl loss`: one loss, one method, one δ on one input; prints the loss and optionally writes
+/// the gradient.
+struct LossCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "loss",
+    abstract: "Compute a ranking-based loss and its gradient on a dump.",
+    discussion: """
+      Examples:
+        brl loss dump.npz --loss rs
+        brl loss dump.npz --loss ap --method bucketed --delta 0 --json
+        brl loss dump.npz --loss alrp --out grad.npz     # loss, grad (and rank) for numpy.load
+
+      Methods: naive (the definition, O(P*N)), bucketed (the official bucketed losses, exact only
+      at delta 0), exact (brl's exact fast method, equal to naive at every delta).
+      AP: naive and exact compute the official APLoss (interpolated precision), bucketed the
+      official BucketedAPLoss (plain precision, self-comparison counted); --ap-variant overrides.
+      At delta 0 brl uses the hard step [x >= 0] everywhere (the official naive AP and aLRP
+      divide by zero there).
+
+      \(InputOptions.formatsDiscussion)
+      """)
+
+  @Argument(help: "The dump to read (.npz, .npy or raw).")
+  var input: String
+
+  @OptionGroup var inputOptions: InputOptions
+
+  @Option(help: "The loss: rs, ap or alrp.")
+  var loss: LossKind = .rs
+
+  @Option(help: "The method: naive, bucketed or exact.")
+  var method: RankingLosses.Method = .exact
+
+  @Option(help: "The smoothing half-width delta (default: 0.5 for rs, 1 for ap and alrp; 0 = hard step).")
+  var delta: Double?
+
+  @Option(help: "AP only: interpolated (official APLoss) or plain (official BucketedAPLoss).")
+  var apVariant: APLoss.Variant?
+
+  @Option(help: "Write loss, grad (and ranking_loss, sorting_loss for rs; rank for alrp) to this .npz.")
+  var out: String?
+
+  @Flag(help: "Print one JSON object instead of text.")
+  var json = false
+
+  func validate() throws {
+    if let delta, !(delta.isFinite && delta >= 0) {
+      throw ValidationError("--delta must be a finite number ≥ 0, got \(delta)")
+    }
+    if apVariant != nil && loss != .ap {
+      throw ValidationError("--ap-variant applies only to --loss ap")
+    }
+  }
+
+  func run() throws {
+    let delta = delta ?? loss.defaultDelta
+    let rankingLoss: any RankingLoss =
+      loss == .ap ? APLoss(delta: delta, variant: apVariant) : loss.loss(delta: delta)
+    let (result, seconds) = try reportingBadInput(path: input) {
+      let dump = try inputOptions.load(input)
+      try dump.validate(for: loss)
+      if loss == .alrp && dump.regressionLosses == nil {
+        printNote("\(input): no reg_losses: aLRP uses 0 for every positive's regression loss")
+      }
+      return try measure { try dump.withInput { try rankingLoss.evaluate($0, method: method) } }
+    }
+    if let out {
+      try reportingBadInput(path: out) { try NPZArchive.write(outputArrays(result), to: out) }
+    }
+    let report = LossReport(
+      input: input, loss: loss, method: method, delta: delta,
+      apVariant: loss == .ap ? (rankingLoss as! APLoss).variant(for: method) : nil,
+      result: result, seconds: seconds, out: out)
+    if json { try printJSON(report) } else { print(report.text) }
+  }
+
+  /// The arrays `--out` writes.
+  func outputArrays(_ result: LossResult) -> [(String, NPYArray)] {
+    var arrays: [(String, NPYArray)] = [
+      ("loss", .make([result.loss], shape: [])), ("grad", .make(result.gradient)),
+    ]
+    if let ranking = result.rankingLoss, let sorting = result.sortingLoss {
+      arrays.append(("ranking_loss", .make([ranking], shape: [])))
+      arrays.append(("sorting_loss", .make([sorting], shape: [])))
+    }
+    if let ranks = result.ranks { arrays.append(("rank", .make(ranks))) }
+    return arrays
+  }
+}
+
+/// What `brl loss` prints: as text, or as JSON with stable snake_case keys.
+struct LossReport: Encodable {
+  var input: String
+  var loss: LossKind
+  var method: RankingLosses.Method
+  var delta: Double
+  var apVariant: APLoss.Variant?
+  var result: LossResult
+  var seconds: Double
+  var out: String?
+
+  enum CodingKeys: String, CodingKey {
+    case input, loss_kind, method, delta, ap_variant, loss, ranking_loss, sorting_loss, n,
+      positives, negatives, ignored, relevant_negatives, buckets, seconds, out
+  }
+
+  func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(input, forKey: .input)
+    try c.encode(loss, forKey: .loss_kind)
+    try c.encode(method, forKey: .method)
+    try c.encode(delta, forKey: .delta)
+    try c.encodeIfPresent(apVariant, forKey: .ap_variant)
+    try c.encode(result.loss, forKey: .loss)
+    try c.encodeIfPresent(result.rankingLoss, forKey: .ranking_loss)
+    try c.encodeIfPresent(result.sortingLoss, forKey: .sorting_loss)
+    let s = result.statistics
+    try c.encode(s.count, forKey: .n)
+    try c.encode(s.positives, forKey: .positives)
+    try c.encode(s.negatives, forKey: .negatives)
+    try c.encode(s.ignored, forKey: .ignored)
+    try c.encode(s.relevantNegatives, forKey: .relevant_negatives)
+    try c.encodeIfPresent(s.buckets, forKey: .buckets)
+    try c.encode(seconds, forKey: .seconds)
+    try c.encodeIfPresent(out, forKey: .out)
+  }
+
+  var text: String {
+    let s = result.statistics
+    var title = "\(loss.rawValue.uppercased()) loss, \(method.rawValue), δ = \(delta)"
+    if let apVariant { title += ", \(apVariant.rawValue) precision" }
+    var rows: [(String, String)] = [("loss", format(result.loss))]
+    if let ranking = result.rankingLoss, let sorting = result.sortingLoss {
+      rows.append(("ranking loss", format(ranking)))
+      rows.append(("sorting loss", format(sorting)))
+    }
+    rows.append(
+      ("examples", "\(s.count) (\(s.positives) positive, \(s.negatives) negative, \(s.ignored) ignored)"))
+    rows.append(("relevant negatives", "\(s.relevantNegatives)"))
+    if let buckets = s.buckets { rows.append(("buckets", "\(buckets)")) }
+    rows.append(("time", formatSeconds(seconds)))
+    if let out { rows.append(("written", out)) }
+    let width = rows.map(\.0.count).max() ?? 0
+    return (["\(input): \(title)"]
+      + rows.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 })
+      .joined(separator: "\n")
+  }
+
+  private func format(_ value: Double) -> String { String(format: "%.9g", value) }
+}

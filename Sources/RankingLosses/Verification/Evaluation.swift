@@ -1,0 +1,30 @@
+/// One way to evaluate a loss: which loss, δ, method and (AP) precision variant.
+public struct Evaluation: Hashable, Sendable, Codable, CustomStringConvertible {
+  public var loss: LossKind
+  public var delta: Double
+  public var method: Method
+  /// AP only: the variant, when it is not the method's official one.
+  public var variant: APLoss.Variant?
+
+  public init(loss: LossKind, delta: Double, method: Method, variant: APLoss.Variant? = nil) {
+    self.loss = loss
+    self.delta = delta
+    self.method = method
+    self.variant = variant
+  }
+
+  /// The loss to evaluate.
+  public var rankingLoss: any RankingLoss {
+    loss == .ap ? APLoss(delta: delta, variant: variant) : loss.loss(delta: delta)
+  }
+
+  /// The method's name, with the AP variant when it is not the official one for the method.
+  public var methodLabel: String {
+    guard loss == .ap, let variant,
+      variant != APLoss(delta: delta).variant(for: method)
+    else { return method.rawValue }
+    return "\(method.rawValue) (\(variant.rawValue))"
+  }
+
+  public var description: String { "\(loss.rawValue) δ=\(delta) \(methodLabel)" }
+}

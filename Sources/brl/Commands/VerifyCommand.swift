@@ -1,0 +1,202 @@
+import ArgumentParser
+import BRLData
+import Foundation
+import RankingLosses
+
+/// `brl verify`: does every method give the loss and gradient it should, on these dumps?
+struct VerifyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Check that the naive, bucketed and exact losses agree where they must.",
+    discussion: """
+      For each INPUT and each loss its targets allow (rs needs IoU targets in (0,1]; alrp needs
+      reg_losses), brl computes every method at delta 0 and at the loss's default delta (or the
+      --delta values) and compares each with naive:
+        required   exact = naive at every delta; bucketed = naive at delta 0 (for ap: in the
+                   plain variant); a ref_loss/ref_grad stored in the input = the method that
+                   produced it (--ref-method, --ref-loss, --ref-delta).
+        reported   bucketed vs naive at delta > 0 (the bucketing approximation), and bucketed
+                   AP vs naive AP (the official bucketed AP does not interpolate precision).
+      Agreement is numpy.allclose: |a - b| <= atol + rtol*|b| for the loss and every gradient
+      element. --strict makes the reported comparisons required too.
+
+      Exit status: 0 every required agreement holds, 1 one fails, 2 an input or usage error.
+      With several inputs every input is checked and the status is the worst.
+
+      Examples:
+        brl verify dump.npz
+        brl verify logits.npy --targets targets.npy --loss ap --delta 0,0.5,1
+        brl verify fixtures/oracle/*.npz --json > parity.json
+        brl verify big.npz --skip-naive        # naive is O(P*N)
+
+      \(InputOptions.formatsDiscussion)
+      """)
+
+  @Argument(help: "The dumps to check.")
+  var inputs: [String]
+
+  @OptionGroup var inputOptions: InputOptions
+
+  @Option(help: "Losses to check: rs, ap, alrp or all, comma-separated (default: all the targets allow).")
+  var loss: String?
+
+  @Option(help: "Deltas to check, comma-separated (default: 0 and the loss's default).")
+  var delta: String?
+
+  @Option(help: "Methods to compare, comma-separated (default: naive,bucketed,exact).")
+  var method: String?
+
+  @Flag(help: "Do not run the O(P*N) naive method; exact (equal to naive) becomes the reference.")
+  var skipNaive = false
+
+  @Flag(help: "Also fail on the reported (informational) differences.")
+  var strict = false
+
+  @Option(help: "Relative tolerance (numpy.allclose).")
+  var rtol: Double = 1e-5
+
+  @Option(help: "Absolute tolerance (numpy.allclose).")
+  var atol: Double = 1e-8
+
+  @Option(help: "The method that produced ref_loss/ref_grad.")
+  var refMethod: RankingLosses.Method = .bucketed
+
+  @Option(help: "The loss that produced ref_loss/ref_grad (default: the first loss checked).")
+  var refLoss: LossKind?
+
+  @Option(help: "The delta that produced ref_loss/ref_grad (default: the loss's default).")
+  var refDelta: Double?
+
+  @Flag(help: "Print one JSON object (schema in the README) instead of tables.")
+  var json = false
+
+  func validate() throws {
+    if inputOptions.targets != nil && inputs.count > 1 {
+      throw ValidationError("--targets names the targets of one input; give one INPUT with it")
+    }
+    guard rtol >= 0, atol >= 0, rtol.isFinite, atol.isFinite else {
+      throw ValidationError("--rtol and --atol must be finite and ≥ 0")
+    }
+    _ = try parsedLosses()
+    _ = try parsedDeltas()
+    _ = try parsedMethods()
+  }
+
+  func run() throws {
+    let terminal = isatty(STDOUT_FILENO) == 1 && !json
+    var reports: [VerifyReport.Input] = []
+    for path in inputs {
+      let report = verify(path)
+      if !json { print(report.text(colour: terminal)) }
+      reports.append(report)
+    }
+    let status = reports.map(\.exitCode).max() ?? 0
+    if json {
+      try printJSON(
+        VerifyReport(
+          version: BRLVersion.string, rtol: rtol, atol: atol, strict: strict, exitCode: status,
+          inputs: reports))
+    }
+    if status != 0 { throw ExitCode(status) }
+  }
+
+  /// Checks one input; an unusable input becomes an error entry (reported, exit 2).
+  func verify(_ path: String) -> VerifyReport.Input {
+    var report = VerifyReport.Input(input: path)
+    do {
+      let dump = try inputOptions.load(path)
+      let losses = try losses(for: dump)
+      let positives = dump.positiveCount
+      report.counts = (dump.count, positives)
+      let methods = try parsedMethods()
+      let naiveWork = Double(positives) * Double(dump.count)
+      if methods.contains(.naive) && !skipNaive && naiveWork > 2e9 {
+        printNote(
+          "\(path): naive is O(P·N) and P·N = \(String(format: "%.2g", naiveWork)); "
+            + "this can take a while (--skip-naive skips it)")
+      }
+      let deltas = try parsedDeltas()
+      let verifier = Verifier(
+        losses: losses,
+        deltas: Dictionary(uniqueKeysWithValues: losses.map { ($0, deltas ?? [0, $0.defaultDelta]) }),
+        methods: methods, skipNaive: skipNaive, strict: strict, rtol: rtol, atol: atol)
+      let showProgress = isatty(STDERR_FILENO) == 1
+      var outcome = try dump.withInput { input in
+        try verifier.run(input) { evaluation in
+          if showProgress { printNote("\(path): \(evaluation)…") }
+        }
+      }
+      if let referenceLoss = dump.referenceLoss, let referenceGradient = dump.referenceGradient {
+        let kind = refLoss ?? losses[0]
+        try dump.validate(for: kind)
+        let evaluation = Evaluation(
+          loss: kind, delta: refDelta ?? kind.defaultDelta, method: refMethod)
+        outcome.checks.append(
+          try dump.withInput {
+            try verifier.checkReference(
+              $0, evaluation: evaluation, referenceLoss: referenceLoss,
+              referenceGradient: referenceGradient)
+          })
+      } else if dump.referenceLoss != nil || dump.referenceGradient != nil {
+        printNote("\(path): ref_loss and ref_grad go together; the one given is not checked")
+      }
+      report.outcome = outcome
+    } catch let error as DataError {
+      report.error = error.description
+    } catch let error as RankingLossError {
+      report.error = "\(path): \(error.description)"
+    } catch {
+      report.error = "\(path): \(error)"
+    }
+    if let error = report.error, !json { printError(error) }
+    return report
+  }
+
+  /// The losses to check on `dump`: those asked for (each must fit the targets), else every
+  /// loss the targets allow.
+  func losses(for dump: Dump) throws -> [LossKind] {
+    if let asked = try parsedLosses() {
+      for kind in asked { try dump.validate(for: kind) }
+      return asked
+    }
+    try dump.validate(for: .ap)  // the loosest domain: a failure here is a bad input
+    var allowed: [LossKind] = []
+    if (try? dump.validate(for: .rs)) != nil { allowed.append(.rs) }
+    allowed.append(.ap)
+    if dump.regressionLosses != nil { allowed.append(.alrp) }
+    return allowed
+  }
+
+  func parsedLosses() throws -> [LossKind]? {
+    guard let loss else { return nil }
+    if loss == "all" { return LossKind.allCases }
+    return try Self.list(loss, "--loss") { LossKind(rawValue: $0) }
+  }
+
+  func parsedDeltas() throws -> [Double]? {
+    guard let delta else { return nil }
+    return try Self.list(delta, "--delta") { text in
+      Double(text).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+    }
+  }
+
+  func parsedMethods() throws -> [RankingLosses.Method] {
+    guard let method else { return RankingLosses.Method.allCases }
+    return try Self.list(method, "--method") { RankingLosses.Method(rawValue: $0) }
+  }
+
+  /// A comma-separated list, each item parsed by `parse`; duplicates dropped, order kept.
+  static func list<T: Equatable>(_ text: String, _ option: String, _ parse: (String) -> T?)
+    throws -> [T]
+  {
+    var values: [T] = []
+    for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+      let trimmed = item.trimmingCharacters(in: .whitespaces)
+      guard let value = parse(trimmed) else {
+        throw ValidationError("\(option): cannot use '\(trimmed)'")
+      }
+      if !values.contains(value) { values.append(value) }
+    }
+    return values
+  }
+}

@@ -1,0 +1,204 @@
+import BRLBench
+import Foundation
+import RankingLosses
+
+/// What `brl verify` prints: tables for people, or one JSON object for CI (schema in the
+/// README; keys are stable).
+struct VerifyReport: Encodable {
+  var version: String
+  var rtol: Double
+  var atol: Double
+  var strict: Bool
+  var exitCode: Int32
+  var inputs: [Input]
+
+  enum CodingKeys: String, CodingKey {
+    case version = "brl_version", rtol, atol, strict, exitCode = "exit_code", inputs
+  }
+
+  /// The checks of one input, or the error that stopped them.
+  struct Input: Encodable {
+    var input: String
+    var counts: (n: Int, positives: Int)?
+    var outcome: VerificationOutcome?
+    var error: String?
+
+    init(input: String) { self.input = input }
+
+    /// 2 for an unusable input, 1 for a failed required check, else 0.
+    var exitCode: Int32 {
+      if error != nil { return 2 }
+      return outcome?.failed == true ? 1 : 0
+    }
+
+    var status: String { ["ok", "failed", "error"][Int(exitCode)] }
+
+    enum CodingKeys: String, CodingKey {
+      case input, status, error, n, positives, evaluations, checks
+    }
+
+    func encode(to encoder: Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(input, forKey: .input)
+      try c.encode(status, forKey: .status)
+      try c.encode(error, forKey: .error)
+      try c.encode(counts?.n, forKey: .n)
+      try c.encode(counts?.positives, forKey: .positives)
+      try c.encode(outcome?.evaluations.map(EvaluationEntry.init) ?? [], forKey: .evaluations)
+      try c.encode(outcome?.checks.map(CheckEntry.init) ?? [], forKey: .checks)
+    }
+
+    /// The results table, the checks table and a one-line summary.
+    func text(colour: Bool) -> String {
+      guard let outcome else { return "\(input): error" }
+      var results = TextTable(columns: [
+        .init("loss", .left), .init("δ"), .init("method", .left), .init("value"),
+        .init("relevant neg."), .init("buckets"), .init("time"),
+      ])
+      for e in outcome.evaluations {
+        results.append([
+          e.evaluation.loss.rawValue, format(e.evaluation.delta), e.evaluation.methodLabel,
+          String(format: "%.9g", e.loss), "\(e.statistics.relevantNegatives)",
+          e.statistics.buckets.map(String.init) ?? "", formatSeconds(e.seconds),
+        ])
+      }
+      var checks = TextTable(columns: [
+        .init("loss", .left), .init("δ"), .init("method", .left), .init("vs", .left),
+        .init("|Δloss|"), .init("max |Δgrad|"), .init("at"), .init("rel"), .init("verdict", .left),
+        .init("why", .left),
+      ])
+      for check in outcome.checks {
+        let c = check.comparison!
+        checks.append([
+          check.subject.loss.rawValue, format(check.subject.delta), check.subject.methodLabel,
+          check.reference?.methodLabel ?? "stored ref", scientific(c.lossDifference),
+          scientific(c.maxGradientDifference), c.maxGradientDifferenceIndex.map(String.init) ?? "",
+          scientific(c.maxRelativeGradientDifference), CheckEntry.verdict(check), check.reason,
+        ])
+      }
+      let header =
+        "\(input): N \(counts?.n ?? 0), \(counts?.positives ?? 0) positive"
+      var checkLines = checks.text().split(separator: "\n", omittingEmptySubsequences: false)
+        .map(String.init)
+      if colour {
+        for (i, check) in outcome.checks.enumerated() where i + 2 < checkLines.count {
+          let code = check.failed ? "31" : (check.requirement == .required ? "32" : "2")
+          checkLines[i + 2] = "\u{1B}[\(code)m\(checkLines[i + 2])\u{1B}[0m"
+        }
+      }
+      let required = outcome.checks.filter { $0.requirement == .required }
+      let failed = required.filter(\.failed)
+      var summary =
+        "\(input): \(failed.isEmpty ? "ok" : "FAILED") — \(required.count - failed.count)/\(required.count) required agreements hold, \(outcome.checks.count - required.count) reported"
+      for check in failed {
+        let c = check.comparison!
+        let index = c.firstViolationIndex.map { "grad[\($0)]" } ?? "loss"
+        summary += "\n  FAIL \(check.subject) vs \(check.reference?.description ?? "stored reference"): first disagreement at \(index)"
+      }
+      return [header, "", results.text(), checkLines.joined(separator: "\n"), summary]
+        .joined(separator: "\n")
+    }
+  }
+
+}
+
+/// One evaluated method in the JSON output.
+private struct EvaluationEntry: Encodable {
+  var loss: String
+  var delta: Double
+  var method: String
+  var variant: String?
+  var value: Double
+  var rankingLoss: Double?
+  var sortingLoss: Double?
+  var relevantNegatives: Int
+  var buckets: Int?
+  var seconds: Double
+
+  init(_ e: VerificationOutcome.EvaluationSummary) {
+    loss = e.evaluation.loss.rawValue
+    delta = e.evaluation.delta
+    method = e.evaluation.method.rawValue
+    variant = e.evaluation.loss == .ap
+      ? (e.evaluation.variant ?? APLoss().variant(for: e.evaluation.method)).rawValue : nil
+    value = e.loss
+    rankingLoss = e.rankingLoss
+    sortingLoss = e.sortingLoss
+    relevantNegatives = e.statistics.relevantNegatives
+    buckets = e.statistics.buckets
+    seconds = e.seconds
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case loss, delta, method, variant, value = "loss_value", rankingLoss = "ranking_loss",
+      sortingLoss = "sorting_loss", relevantNegatives = "relevant_negatives", buckets, seconds
+  }
+
+  func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(loss, forKey: .loss)
+    try c.encode(delta, forKey: .delta)
+    try c.encode(method, forKey: .method)
+    try c.encode(variant, forKey: .variant)
+    try c.encode(value, forKey: .value)
+    try c.encode(rankingLoss, forKey: .rankingLoss)
+    try c.encode(sortingLoss, forKey: .sortingLoss)
+    try c.encode(relevantNegatives, forKey: .relevantNegatives)
+    try c.encode(buckets, forKey: .buckets)
+    try c.encode(seconds, forKey: .seconds)
+  }
+}
+
+/// One comparison in the JSON output.
+private struct CheckEntry: Encodable {
+  var check: ParityCheck
+
+  init(_ check: ParityCheck) { self.check = check }
+
+  static func verdict(_ check: ParityCheck) -> String {
+    if check.failed { return "FAIL" }
+    return check.requirement == .required ? "ok" : "info"
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case loss, delta, method, variant, reference, referenceVariant = "reference_variant",
+      requirement, reason, lossDifference = "loss_difference",
+      maxGradientDifference = "max_abs_grad_difference",
+      maxGradientDifferenceIndex = "max_abs_grad_difference_index",
+      maxRelativeGradientDifference = "max_rel_grad_difference",
+      firstViolationIndex = "first_violation_index", agree, verdict
+  }
+
+  func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    let s = check.subject
+    let comparison = check.comparison!
+    try c.encode(s.loss.rawValue, forKey: .loss)
+    try c.encode(s.delta, forKey: .delta)
+    try c.encode(s.method.rawValue, forKey: .method)
+    try c.encode(Self.variant(s), forKey: .variant)
+    try c.encode(check.reference?.method.rawValue ?? "stored", forKey: .reference)
+    try c.encode(check.reference.flatMap(Self.variant), forKey: .referenceVariant)
+    try c.encode(check.requirement.rawValue, forKey: .requirement)
+    try c.encode(check.reason, forKey: .reason)
+    try c.encode(comparison.lossDifference, forKey: .lossDifference)
+    try c.encode(comparison.maxGradientDifference, forKey: .maxGradientDifference)
+    try c.encode(comparison.maxGradientDifferenceIndex, forKey: .maxGradientDifferenceIndex)
+    try c.encode(comparison.maxRelativeGradientDifference, forKey: .maxRelativeGradientDifference)
+    try c.encode(comparison.firstViolationIndex, forKey: .firstViolationIndex)
+    try c.encode(comparison.agrees, forKey: .agree)
+    try c.encode(Self.verdict(check).lowercased(), forKey: .verdict)
+  }
+
+  private static func variant(_ e: Evaluation) -> String? {
+    e.loss == .ap ? (e.variant ?? APLoss().variant(for: e.method)).rawValue : nil
+  }
+}
+
+private func format(_ delta: Double) -> String {
+  delta == delta.rounded() ? String(Int(delta)) : String(delta)
+}
+
+private func scientific(_ value: Double) -> String {
+  value == 0 ? "0" : String(format: "%.2e", value)
+}

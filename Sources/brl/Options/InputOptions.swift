@@ -1,0 +1,74 @@
+import ArgumentParser
+import BRLData
+
+/// How to read the INPUT files: the options every command that takes an input shares.
+struct InputOptions: ParsableArguments {
+  @Option(help: "A second file holding the targets, when INPUT holds only the logits (.npy or raw).")
+  var targets: String?
+
+  @Option(help: "The input format: npy, npz or raw (default: from the file's magic, then its extension).")
+  var format: InputFormat?
+
+  @Option(help: "Raw input: the element type, f32 or f64.")
+  var dtype: RawDType = .f32
+
+  @Option(help: "Raw input: the byte order, little or big.")
+  var endian: Endianness = .little
+
+  @Option(
+    help: ArgumentHelp(
+      "Which way a 2-D array holds logits and targets, or how a raw file interleaves them.",
+      discussion: """
+        rows: an (N,2) array, one (logit, target) row per example; columns: a (2,N) array, \
+        logits in row 0 and targets in row 1. Needed only for a (2,2) array. For raw input: \
+        interleaved (logit, target pairs) or planar (all logits, then all targets).
+        """))
+  var layout: String?
+
+  /// The reader's options.
+  func loadOptions() throws -> LoadOptions {
+    var options = LoadOptions()
+    options.targetsPath = targets
+    options.format = format
+    options.rawDType = dtype
+    options.endian = endian
+    if let layout {
+      if let arrayLayout = ArrayLayout(rawValue: layout) {
+        options.layout = arrayLayout
+      } else if let rawLayout = RawLayout(rawValue: layout) {
+        options.rawLayout = rawLayout
+      } else {
+        throw ValidationError(
+          "--layout must be rows or columns (2-D arrays) or interleaved or planar (raw), not '\(layout)'")
+      }
+    }
+    return options
+  }
+
+  /// Loads one input with these options.
+  func load(_ path: String) throws -> Dump {
+    try DumpReader.load(path, options: loadOptions())
+  }
+
+  static let formatsDiscussion = """
+    INPUT formats:
+      .npz   keys logits, targets (or labels), optional reg_losses (aLRP), ref_loss and
+             ref_grad (reference results to check). Stored or deflated (np.savez,
+             np.savez_compressed).
+      .npy   v1-v3, any byte order, C or Fortran order: 1-D logits with --targets FILE; an
+             (N,2) or (2,N) float array; or a structured array with fields logits (or scores)
+             and targets (or labels).
+      raw    --format raw --dtype f32|f64 [--endian little|big] --layout interleaved|planar,
+             N from the file size; or 1-D logits and --targets FILE.
+      Detector dumps (.npz): logits (N,C) with integer labels (N,) in [0, C], C meaning
+             background (mmdetection), -1 ignored, optional ious (N,): expanded to the N*C
+             one-vs-all targets the official head passes to the loss (target = IoU, or 1 without
+             ious, for the labelled class; 0 for the others; -1 for every class of an ignored
+             anchor).
+    Targets: > 0 positive (RS: the IoU target in (0,1]), 0 negative, -1 ignored.
+    """
+}
+
+extension InputFormat: ExpressibleByArgument {}
+extension RawDType: ExpressibleByArgument {}
+extension Endianness: ExpressibleByArgument {}

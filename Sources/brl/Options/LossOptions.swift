@@ -1,0 +1,6 @@
+import ArgumentParser
+import RankingLosses
+
+extension LossKind: ExpressibleByArgument {}
+extension RankingLosses.Method: ExpressibleByArgument {}
+extension APLoss.Variant: ExpressibleByArgument {}
