@@ -14,12 +14,21 @@ public struct BenchDocument: Codable, Sendable, Equatable {
     self.measurements = measurements
   }
 
-  /// Pretty-printed, sorted-key JSON, ending with a newline.
+  /// Pretty-printed JSON, keys sorted, ending with a newline.
   public func jsonString() throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
     return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+  }
+
+  /// The run list as JSON: `{"runs": [{…}, …]}`, each run as in a document.
+  public static func jsonString(_ runs: [RunRecord]) throws -> String {
+    struct RunList: Encodable { var runs: [RunRecord] }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    return String(decoding: try encoder.encode(RunList(runs: runs)), as: UTF8.self) + "\n"
   }
 
   /// Reads a document written by ``jsonString()``.

@@ -48,6 +48,10 @@ public struct BenchPlan: Sendable, Equatable {
   /// Why a plan cannot run.
   public struct Error: Swift.Error, Equatable, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+      self.description = description
+    }
   }
 
   /// Throws ``Error`` for an empty grid, counts out of range, unknown methods, a bad δ,

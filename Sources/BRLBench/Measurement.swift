@@ -40,6 +40,24 @@ public struct Measurement: Codable, Hashable, Sendable {
     case peakRSSBytes = "peak_rss_bytes"
   }
 
+  /// Writes every key, `null` included, so the JSON shape never depends on the method.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(loss, forKey: .loss)
+    try container.encode(method, forKey: .method)
+    try container.encode(delta, forKey: .delta)
+    try container.encode(positives, forKey: .positives)
+    try container.encode(negatives, forKey: .negatives)
+    try container.encode(relevantNegatives, forKey: .relevantNegatives)
+    try container.encode(buckets, forKey: .buckets)
+    try container.encode(repeats, forKey: .repeats)
+    try container.encode(medianSeconds, forKey: .medianSeconds)
+    try container.encode(minSeconds, forKey: .minSeconds)
+    try container.encode(maxSeconds, forKey: .maxSeconds)
+    try container.encode(stddevSeconds, forKey: .stddevSeconds)
+    try container.encode(peakRSSBytes, forKey: .peakRSSBytes)
+  }
+
   public init(
     loss: String, method: String, delta: Double, positives: Int, negatives: Int,
     relevantNegatives: Int?, buckets: Int?, repeats: Int, medianSeconds: Double,

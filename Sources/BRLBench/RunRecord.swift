@@ -91,6 +91,27 @@ public struct RunRecord: Codable, Equatable, Sendable, FetchableRecord, MutableP
       overlap: overlap, pid: pid)
   }
 
+  /// Writes every key, `null` included, so exported JSON always has the same shape.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(id, forKey: .id)
+    try container.encode(startedAt, forKey: .startedAt)
+    try container.encode(finishedAt, forKey: .finishedAt)
+    try container.encode(status, forKey: .status)
+    try container.encode(brlVersion, forKey: .brlVersion)
+    try container.encode(gitCommit, forKey: .gitCommit)
+    try container.encode(buildConfiguration, forKey: .buildConfiguration)
+    try container.encode(hostName, forKey: .hostName)
+    try container.encode(cpuModel, forKey: .cpuModel)
+    try container.encode(coreCount, forKey: .coreCount)
+    try container.encode(os, forKey: .os)
+    try container.encode(swiftVersion, forKey: .swiftVersion)
+    try container.encode(commandLine, forKey: .commandLine)
+    try container.encode(seed, forKey: .seed)
+    try container.encode(overlap, forKey: .overlap)
+    try container.encode(pid, forKey: .pid)
+  }
+
   public mutating func didInsert(_ inserted: InsertionSuccess) {
     id = inserted.rowID
   }

@@ -12,6 +12,6 @@ struct BRL: ParsableCommand {
       Exit codes: 0 success, 1 a check failed, 2 bad input or usage.
       """,
     version: BRLVersion.string,
-    subcommands: [LossCommand.self]
+    subcommands: [LossCommand.self, BenchCommand.self, ReportCommand.self]
   )
 }
