@@ -7,9 +7,9 @@ import Foundation
 /// in seconds, dates ISO 8601; fields may be added but are never renamed (see the README).
 public struct BenchDocument: Codable, Sendable, Equatable {
   public var run: RunRecord
-  public var measurements: [Measurement]
+  public var measurements: [BenchMeasurement]
 
-  public init(run: RunRecord, measurements: [Measurement]) {
+  public init(run: RunRecord, measurements: [BenchMeasurement]) {
     self.run = run
     self.measurements = measurements
   }

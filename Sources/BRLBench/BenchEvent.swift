@@ -8,7 +8,7 @@ public enum BenchEvent: Sendable {
   /// points is about to start.
   case evaluating(BenchPoint, evaluation: Int, of: Int, index: Int, count: Int)
   /// A point was measured (and handed to the record callback).
-  case measured(Measurement)
+  case measured(BenchMeasurement)
   /// A point was skipped for the budget.
   case skipped(SkippedPoint)
 }

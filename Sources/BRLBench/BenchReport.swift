@@ -22,12 +22,12 @@ public struct BenchReport: Sendable {
     case markdown
   }
 
-  public var measurements: [Measurement]
+  public var measurements: [BenchMeasurement]
   public var skipped: [SkippedPoint]
   /// Adds a per-measurement table: repeats, median, min, max, stddev, throughput, peak RSS.
   public var details: Bool
 
-  public init(measurements: [Measurement], skipped: [SkippedPoint] = [], details: Bool = false) {
+  public init(measurements: [BenchMeasurement], skipped: [SkippedPoint] = [], details: Bool = false) {
     self.measurements = measurements
     self.skipped = skipped
     self.details = details
@@ -79,7 +79,7 @@ public struct BenchReport: Sendable {
   }
 
   private func section(
-    _ lossKey: LossKey, positives p: Int, methods: [BenchMethod], measurements: [Measurement],
+    _ lossKey: LossKey, positives p: Int, methods: [BenchMethod], measurements: [BenchMeasurement],
     skipped: [SkippedPoint], style: Style
   ) -> String {
     let title = "\(lossKey.title), P = \(Format.count(p))"
@@ -102,7 +102,7 @@ public struct BenchReport: Sendable {
 
   /// The P-scaling summary of a loss measured at several P.
   private func positivesSection(
-    _ lossKey: LossKey, methods: [BenchMethod], measurements: [Measurement], style: Style
+    _ lossKey: LossKey, methods: [BenchMethod], measurements: [BenchMeasurement], style: Style
   ) -> String {
     var out = ""
     let negatives = Set(measurements.map(\.negatives))
@@ -127,7 +127,7 @@ public struct BenchReport: Sendable {
 
   /// One row per N; columns N, relevant negatives, buckets, then one per method.
   static func mainTable(
-    methods: [BenchMethod], measurements: [Measurement], skipped: [SkippedPoint]
+    methods: [BenchMethod], measurements: [BenchMeasurement], skipped: [SkippedPoint]
   ) -> TextTable {
     var table = TextTable(
       columns: [.init("N"), .init("relevant"), .init("buckets")]
@@ -158,7 +158,7 @@ public struct BenchReport: Sendable {
   }
 
   /// Every measurement with all its statistics.
-  static func detailTable(_ measurements: [Measurement]) -> TextTable {
+  static func detailTable(_ measurements: [BenchMeasurement]) -> TextTable {
     var table = TextTable(columns: [
       .init("method", .left), .init("N"), .init("repeats"), .init("median"), .init("min"),
       .init("max"), .init("stddev"), .init("throughput"), .init("peak RSS"),
@@ -175,7 +175,7 @@ public struct BenchReport: Sendable {
 
   /// Median time against N (or P), one series per method.
   static func chart(
-    methods: [BenchMethod], measurements: [Measurement], x: KeyPath<Measurement, Int>,
+    methods: [BenchMethod], measurements: [BenchMeasurement], x: KeyPath<BenchMeasurement, Int>,
     title: String
   ) -> LogLogChart {
     let series = methods.compactMap { method -> LogLogChart.Series? in
@@ -188,7 +188,7 @@ public struct BenchReport: Sendable {
   }
 
   /// The fitted exponent per method along N or P (methods with two or more distinct values).
-  static func exponents(_ measurements: [Measurement], along x: KeyPath<Measurement, Int>)
+  static func exponents(_ measurements: [BenchMeasurement], along x: KeyPath<BenchMeasurement, Int>)
     -> [(BenchMethod, Double)]
   {
     let methods = Set(measurements.map(\.point.method)).sorted()
@@ -200,7 +200,7 @@ public struct BenchReport: Sendable {
   }
 
   /// The exponents in P at the largest N measured for several P.
-  static func exponentsInP(_ measurements: [Measurement]) -> (Int, [(BenchMethod, Double)])? {
+  static func exponentsInP(_ measurements: [BenchMeasurement]) -> (Int, [(BenchMethod, Double)])? {
     let byN = Dictionary(grouping: measurements, by: \.negatives)
     for n in byN.keys.sorted(by: >) {
       let exponents = exponents(byN[n]!, along: \.positives)

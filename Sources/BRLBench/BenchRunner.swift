@@ -30,7 +30,7 @@ public struct BenchRunner: Sendable {
   public func run(
     isCancelled: () -> Bool = { false },
     onEvent: (BenchEvent) -> Void = { _ in },
-    record: (Measurement) throws -> Void = { _ in }
+    record: (BenchMeasurement) throws -> Void = { _ in }
   ) throws -> BenchOutcome {
     try plan.validate()
     var outcome = BenchOutcome()
@@ -84,14 +84,14 @@ public struct BenchRunner: Sendable {
   func measure(
     _ point: BenchPoint, on data: SyntheticData, isCancelled: () -> Bool,
     onEvaluation: (Int) -> Void
-  ) throws -> Measurement? {
+  ) throws -> BenchMeasurement? {
     guard let loss = LossKind(rawValue: point.loss) else {
       throw BenchPlan.Error(description: "unknown loss '\(point.loss)'")
     }
     let evaluator = loss.loss(delta: point.delta)
     let clock = ContinuousClock()
     PeakMemory.reset()
-    return try data.withInput(for: loss) { input -> Measurement? in
+    return try data.withInput(for: loss) { input -> BenchMeasurement? in
       var times: [Double] = []
       var statistics: LossResult.Statistics? = nil
       var spent = 0.0
@@ -114,7 +114,7 @@ public struct BenchRunner: Sendable {
         }
       }
       let summary = SampleSummary(times)
-      return Measurement(
+      return BenchMeasurement(
         loss: point.loss, method: point.method.rawValue, delta: point.delta,
         positives: point.positives, negatives: point.negatives,
         relevantNegatives: statistics?.relevantNegatives, buckets: statistics?.buckets,

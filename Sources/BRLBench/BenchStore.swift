@@ -100,7 +100,7 @@ public final class BenchStore: Sendable {
   }
 
   /// Commits one measurement of run `runID` in its own transaction.
-  public func record(_ measurement: Measurement, runID: Int64) throws {
+  public func record(_ measurement: BenchMeasurement, runID: Int64) throws {
     try write { db in
       var record = MeasurementRecord(measurement, runID: runID)
       try record.insert(db)
@@ -161,7 +161,7 @@ public final class BenchStore: Sendable {
   }
 
   /// The measurements of run `runID`, in the order they were taken.
-  public func measurements(runID: Int64) throws -> [Measurement] {
+  public func measurements(runID: Int64) throws -> [BenchMeasurement] {
     try read { db in
       try MeasurementRecord.filter(MeasurementRecord.Columns.runID == runID)
         .order(MeasurementRecord.Columns.id).fetchAll(db).map(\.measurement)

@@ -12,7 +12,7 @@ public enum CSVExporter {
   ]
 
   /// The CSV text, ending with a newline. `runID` is empty for an unrecorded run.
-  public static func csv(_ measurements: [Measurement], runID: Int64?) -> String {
+  public static func csv(_ measurements: [BenchMeasurement], runID: Int64?) -> String {
     var lines = [header.joined(separator: ",")]
     for m in measurements {
       let fields: [String] = [

@@ -15,8 +15,8 @@ public struct Comparison: Sendable {
   /// A point measured in both runs.
   public struct Entry: Sendable {
     public var point: BenchPoint
-    public var base: Measurement
-    public var candidate: Measurement
+    public var base: BenchMeasurement
+    public var candidate: BenchMeasurement
 
     /// candidate min / base min: above 1 is slower.
     public var minRatio: Double { candidate.minSeconds / base.minSeconds }
@@ -49,7 +49,7 @@ public struct Comparison: Sendable {
   public var noiseTolerance: Double
 
   /// Matches `candidate` against `base`. If a run measured a point twice, the first is used.
-  public init(base: [Measurement], candidate: [Measurement], noiseTolerance: Double = 0.10) {
+  public init(base: [BenchMeasurement], candidate: [BenchMeasurement], noiseTolerance: Double = 0.10) {
     let baseByPoint = Dictionary(base.map { ($0.point, $0) }, uniquingKeysWith: { a, _ in a })
     let candidateByPoint = Dictionary(
       candidate.map { ($0.point, $0) }, uniquingKeysWith: { a, _ in a })

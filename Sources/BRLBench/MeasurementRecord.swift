@@ -1,8 +1,8 @@
 import GRDB
 
-/// A row of the `measurements` table: a ``Measurement`` and the run it belongs to.
+/// A row of the `measurements` table: a ``BenchMeasurement`` and the run it belongs to.
 ///
-/// The columns are the JSON keys of ``Measurement`` plus `id` and `run_id`, so the database,
+/// The columns are the JSON keys of ``BenchMeasurement`` plus `id` and `run_id`, so the database,
 /// the JSON and the CSV exports use one vocabulary.
 public struct MeasurementRecord: Codable, Equatable, Sendable, FetchableRecord,
   MutablePersistableRecord
@@ -41,7 +41,7 @@ public struct MeasurementRecord: Codable, Equatable, Sendable, FetchableRecord,
   public typealias Columns = CodingKeys
 
   /// The row for `measurement` in run `runID`.
-  public init(_ measurement: Measurement, runID: Int64) {
+  public init(_ measurement: BenchMeasurement, runID: Int64) {
     self.runID = runID
     loss = measurement.loss
     method = measurement.method
@@ -59,8 +59,8 @@ public struct MeasurementRecord: Codable, Equatable, Sendable, FetchableRecord,
   }
 
   /// The measurement without its database identity.
-  public var measurement: Measurement {
-    Measurement(
+  public var measurement: BenchMeasurement {
+    BenchMeasurement(
       loss: loss, method: method, delta: delta, positives: positives, negatives: negatives,
       relevantNegatives: relevantNegatives, buckets: buckets, repeats: repeats,
       medianSeconds: medianSeconds, minSeconds: minSeconds, maxSeconds: maxSeconds,

@@ -20,7 +20,7 @@ public struct TimePredictor: Sendable {
   public init() {}
 
   /// Learns from a measurement.
-  public mutating func add(_ measurement: Measurement) {
+  public mutating func add(_ measurement: BenchMeasurement) {
     let point = measurement.point
     measured[Key(loss: point.loss, method: point.method, delta: point.delta), default: []]
       .append((point.positives, point.negatives, measurement.medianSeconds))

@@ -4,7 +4,7 @@
 /// exporters write it, ``Comparison`` matches it. Its `Codable` form is the element of the
 /// `"measurements"` array of `brl bench --json` and `brl report --json`, so its coding keys are
 /// a stable, documented format; add fields, never rename them.
-public struct Measurement: Codable, Hashable, Sendable {
+public struct BenchMeasurement: Codable, Hashable, Sendable {
   /// `rs`, `ap` or `alrp`.
   public var loss: String
   /// `floor`, `naive`, `bucketed` or `exact` (see ``BenchMethod``).
