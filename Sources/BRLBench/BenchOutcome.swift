@@ -6,7 +6,9 @@ public struct BenchOutcome: Sendable {
   /// The cancellation check fired; a point in progress was dropped, finished points are kept.
   public var interrupted: Bool
 
-  public init(measurements: [BenchMeasurement] = [], skipped: [SkippedPoint] = [], interrupted: Bool = false) {
+  public init(
+    measurements: [BenchMeasurement] = [], skipped: [SkippedPoint] = [], interrupted: Bool = false
+  ) {
     self.measurements = measurements
     self.skipped = skipped
     self.interrupted = interrupted

@@ -29,7 +29,8 @@ public struct BenchPlan: Sendable, Equatable {
 
   public init(
     losses: [LossKind] = [.rs], methods: [BenchMethod] = BenchMethod.all,
-    positives: [Int] = [10, 100, 1000], negatives: [Int] = [10_000, 100_000, 1_000_000], delta: Double? = nil,
+    positives: [Int] = [10, 100, 1000], negatives: [Int] = [10_000, 100_000, 1_000_000],
+    delta: Double? = nil,
     repeats: Int = 5, warmup: Int = 1, seed: UInt64 = 1, overlap: Double = 0,
     budget: Double? = 30
   ) {

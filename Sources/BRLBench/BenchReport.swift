@@ -27,7 +27,8 @@ public struct BenchReport: Sendable {
   /// Adds a per-measurement table: repeats, median, min, max, stddev, throughput, peak RSS.
   public var details: Bool
 
-  public init(measurements: [BenchMeasurement], skipped: [SkippedPoint] = [], details: Bool = false) {
+  public init(measurements: [BenchMeasurement], skipped: [SkippedPoint] = [], details: Bool = false)
+  {
     self.measurements = measurements
     self.skipped = skipped
     self.details = details
@@ -71,10 +72,13 @@ public struct BenchReport: Sendable {
             skipped: mineSkipped.filter { $0.point.positives == p }, style: style))
       }
       if positives.count > 1 {
-        sections.append(positivesSection(lossKey, methods: methods, measurements: mine, style: style))
+        sections.append(
+          positivesSection(lossKey, methods: methods, measurements: mine, style: style))
       }
     }
-    if sections.isEmpty { return style == .markdown ? "_No measurements._\n" : "No measurements.\n" }
+    if sections.isEmpty {
+      return style == .markdown ? "_No measurements._\n" : "No measurements.\n"
+    }
     return sections.joined(separator: "\n")
   }
 
@@ -93,9 +97,11 @@ public struct BenchReport: Sendable {
     }
     let negatives = Set(measurements.map(\.negatives))
     if negatives.count > 1 {
-      let chart = Self.chart(methods: methods, measurements: measurements, x: \.negatives, title: "N")
+      let chart = Self.chart(
+        methods: methods, measurements: measurements, x: \.negatives, title: "N")
       out += "\n" + fenced(chart.render(), style)
-      out += "\n" + Self.exponentLine("exponent in N", Self.exponents(measurements, along: \.negatives))
+      out +=
+        "\n" + Self.exponentLine("exponent in N", Self.exponents(measurements, along: \.negatives))
     }
     return out
   }
@@ -114,7 +120,8 @@ public struct BenchReport: Sendable {
       out += fenced(chart.render(), style) + "\n"
     }
     if let (n, exponents) = Self.exponentsInP(measurements) {
-      out += Self.exponentLine("\(lossKey.title): exponent in P at N = \(Format.count(n))", exponents)
+      out += Self.exponentLine(
+        "\(lossKey.title): exponent in P at N = \(Format.count(n))", exponents)
     }
     return out
   }
@@ -140,7 +147,9 @@ public struct BenchReport: Sendable {
       let relevant = row.compactMap(\.relevantNegatives).first
       let buckets = row.compactMap(\.buckets).first
       let naive = byMethod[.naive]?.medianSeconds
-      var cells = [Format.count(n), relevant.map(String.init) ?? "-", buckets.map(String.init) ?? "-"]
+      var cells = [
+        Format.count(n), relevant.map(String.init) ?? "-", buckets.map(String.init) ?? "-",
+      ]
       for method in methods {
         if let m = byMethod[method] {
           var cell = Format.time(m.medianSeconds)
@@ -228,7 +237,9 @@ public struct BenchReport: Sendable {
     lines.append(first)
     lines.append(
       "brl \(run.brlVersion) (\(run.buildConfiguration)"
-        + (run.gitCommit.map { ", \(String($0.prefix(12)))\($0.hasSuffix("-dirty") ? "-dirty" : "")" } ?? "")
+        + (run.gitCommit.map {
+          ", \(String($0.prefix(12)))\($0.hasSuffix("-dirty") ? "-dirty" : "")"
+        } ?? "")
         + "), Swift \(run.swiftVersion)")
     lines.append(
       "\(run.hostName): \(run.cpuModel ?? "unknown CPU"), \(run.coreCount) cores, \(run.os)")
@@ -250,7 +261,8 @@ public struct BenchReport: Sendable {
       table.append([
         run.id.map(String.init) ?? "-", timestamp(run.startedAt), status, run.buildConfiguration,
         String(summary.measurementCount),
-        summary.losses.sorted { Format.lossOrder($0) < Format.lossOrder($1) }.joined(separator: ","),
+        summary.losses.sorted { Format.lossOrder($0) < Format.lossOrder($1) }.joined(
+          separator: ","),
         command,
       ])
     }

@@ -49,7 +49,9 @@ public struct Comparison: Sendable {
   public var noiseTolerance: Double
 
   /// Matches `candidate` against `base`. If a run measured a point twice, the first is used.
-  public init(base: [BenchMeasurement], candidate: [BenchMeasurement], noiseTolerance: Double = 0.10) {
+  public init(
+    base: [BenchMeasurement], candidate: [BenchMeasurement], noiseTolerance: Double = 0.10
+  ) {
     let baseByPoint = Dictionary(base.map { ($0.point, $0) }, uniquingKeysWith: { a, _ in a })
     let candidateByPoint = Dictionary(
       candidate.map { ($0.point, $0) }, uniquingKeysWith: { a, _ in a })
@@ -124,7 +126,8 @@ public struct Comparison: Sendable {
         var line =
           "FAIL: \(verdict.slower.count) point\(verdict.slower.count == 1 ? " is" : "s are") "
           + "slower than the base by more than \(limit) (min of repeats): "
-          + verdict.slower.map { "\($0.point) \(Format.ratio($0.minRatio))" }.joined(separator: "; ")
+          + verdict.slower.map { "\($0.point) \(Format.ratio($0.minRatio))" }.joined(
+            separator: "; ")
           + "."
         if !verdict.noisySlower.isEmpty {
           line += " \(verdict.noisySlower.count) of them noisy."

@@ -123,11 +123,13 @@ public struct LogLogChart: Sendable {
     lines.append(String(repeating: " ", count: labelWidth + 1) + "+" + String(rule))
     lines.append(trimmed(String(labelLine)))
     let title = xTitle + " (log)"
-    lines.append(String(repeating: " ", count: max(0, labelWidth + 2 + plotWidth - title.count)) + title)
+    lines.append(
+      String(repeating: " ", count: max(0, labelWidth + 2 + plotWidth - title.count)) + title)
 
     var legend = series.map { "\($0.mark) \($0.name)" }
     if grid.contains(where: { $0.contains("*") }) { legend.append("* several") }
-    lines.append(trimmed(String(repeating: " ", count: labelWidth + 2) + legend.joined(separator: "   ")))
+    lines.append(
+      trimmed(String(repeating: " ", count: labelWidth + 2) + legend.joined(separator: "   ")))
     return lines.joined(separator: "\n") + "\n"
   }
 

@@ -121,7 +121,8 @@ public struct MachineInfo: Sendable, Equatable {
     guard let checkout,
       let head = run("git", ["-C", checkout.path, "rev-parse", "HEAD"]), !head.isEmpty
     else { return nil }
-    let changes = run("git", ["-C", checkout.path, "status", "--porcelain", "--untracked-files=no"])
+    let changes = run(
+      "git", ["-C", checkout.path, "status", "--porcelain", "--untracked-files=no"])
     return changes.map { $0.isEmpty } == false ? head + "-dirty" : head
   }
 

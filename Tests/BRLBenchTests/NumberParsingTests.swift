@@ -23,7 +23,8 @@ import Testing
   @Test func rangeIsALogGrid() throws {
     #expect(try NumberParsing.counts("1e3..1e7") == [1000, 10_000, 100_000, 1_000_000, 10_000_000])
     #expect(try NumberParsing.counts("1e3..1e4", stepsPerDecade: 2) == [1000, 3162, 10_000])
-    #expect(try NumberParsing.counts("1k..1M", stepsPerDecade: 1) == [1000, 10_000, 100_000, 1_000_000])
+    #expect(
+      try NumberParsing.counts("1k..1M", stepsPerDecade: 1) == [1000, 10_000, 100_000, 1_000_000])
     // b is always included, even off the grid.
     #expect(try NumberParsing.counts("10..50") == [10, 50])
     #expect(try NumberParsing.counts("5..5") == [5])
@@ -32,7 +33,9 @@ import Testing
   @Test func rejectsBadRanges() {
     #expect(throws: NumberParsing.Error.self) { try NumberParsing.counts("1e6..1e3") }
     #expect(throws: NumberParsing.Error.self) { try NumberParsing.counts("0..10") }
-    #expect(throws: NumberParsing.Error.self) { try NumberParsing.counts("1e3..1e4", stepsPerDecade: 0) }
+    #expect(throws: NumberParsing.Error.self) {
+      try NumberParsing.counts("1e3..1e4", stepsPerDecade: 0)
+    }
   }
 
   @Test func parsesPercentages() throws {

@@ -14,7 +14,8 @@ import Testing
 
   @Test func portableMathIsAccurate() {
     for x in [1e-300, 1e-10, 0.001, 0.1, 0.5, 0.7, 0.999_999, 1, 1.5, 2, 1e10] {
-      #expect(abs(PortableMath.log(x) - Foundation.log(x)) <= 4e-16 * max(1, abs(Foundation.log(x))))
+      #expect(
+        abs(PortableMath.log(x) - Foundation.log(x)) <= 4e-16 * max(1, abs(Foundation.log(x))))
     }
     for k in 0..<64 {
       let u = Double(k) / 64 + 0.001
@@ -41,7 +42,9 @@ import Testing
     #expect(a.logits.prefix(4).map(\.bitPattern) == Self.pinnedLogitBits)
   }
 
-  static let pinnedLogitBits: [UInt32] = [3_232_843_453, 3_232_030_647, 3_229_749_745, 3_232_575_972]
+  static let pinnedLogitBits: [UInt32] = [
+    3_232_843_453, 3_232_030_647, 3_229_749_745, 3_232_575_972,
+  ]
 
   @Test func shapeIsDetectorLike() {
     let data = SyntheticData(positives: 500, negatives: 100_000, seed: 1)

@@ -150,7 +150,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     if json {
-      print(try BenchDocument(run: run, measurements: outcome.measurements).jsonString(), terminator: "")
+      print(
+        try BenchDocument(run: run, measurements: outcome.measurements).jsonString(), terminator: ""
+      )
     } else if csv {
       print(CSVExporter.csv(outcome.measurements, runID: run.id), terminator: "")
     } else {
@@ -160,7 +162,8 @@ struct BenchCommand: ParsableCommand {
           .render(), terminator: "")
     }
 
-    BenchTerminal.printError(summary(outcome, run: run, store: store, seconds: Date().timeIntervalSince(started)))
+    BenchTerminal.printError(
+      summary(outcome, run: run, store: store, seconds: Date().timeIntervalSince(started)))
     if outcome.interrupted { throw ExitCode(130) }
   }
 
@@ -188,7 +191,8 @@ struct BenchCommand: ParsableCommand {
   private func summary(_ outcome: BenchOutcome, run: RunRecord, store: BenchStore?, seconds: Double)
     -> String
   {
-    var text = "brl bench: \(outcome.measurements.count) point"
+    var text =
+      "brl bench: \(outcome.measurements.count) point"
       + (outcome.measurements.count == 1 ? "" : "s") + " measured"
     if !outcome.skipped.isEmpty { text += ", \(outcome.skipped.count) skipped (budget)" }
     text += " in \(Format.time(seconds))"

@@ -34,7 +34,8 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Compare with a run exported by `--json` (a file).")
   var baseline: String?
 
-  @Option(help: "With a comparison: exit 1 if a point's min time is slower by more than this (e.g. 10%).")
+  @Option(
+    help: "With a comparison: exit 1 if a point's min time is slower by more than this (e.g. 10%).")
   var failIfSlower: String?
 
   @Option(help: "The benchmark database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).")
@@ -86,7 +87,9 @@ struct ReportCommand: ParsableCommand {
   }
 
   /// A run id or `latest`.
-  private func resolveRun(_ text: String, in store: BenchStore, excluding: Int64? = nil) throws -> Int64 {
+  private func resolveRun(_ text: String, in store: BenchStore, excluding: Int64? = nil) throws
+    -> Int64
+  {
     if text == "latest" { return try store.latestRun(excluding: excluding).id! }
     guard let id = Int64(text) else {
       throw ReportError(description: "'\(text)' is not a run id (a number or 'latest')")
@@ -103,13 +106,16 @@ struct ReportCommand: ParsableCommand {
       return
     }
     if csv || markdown {
-      throw ReportError(description: "the run list is text or --json; pass a run id to export a run")
+      throw ReportError(
+        description: "the run list is text or --json; pass a run id to export a run")
     }
     if runs.isEmpty {
       print("No runs in \(store.path).")
       return
     }
-    print(BenchReport.runList(runs, currentHost: MachineInfo.current(lookUpGitCommit: false).hostName).text(), terminator: "")
+    print(
+      BenchReport.runList(runs, currentHost: MachineInfo.current(lookUpGitCommit: false).hostName)
+        .text(), terminator: "")
   }
 
   private func show(_ text: String) throws {
@@ -121,10 +127,13 @@ struct ReportCommand: ParsableCommand {
       print(CSVExporter.csv(document.measurements, runID: document.run.id), terminator: "")
     } else if markdown {
       print("```text\n" + BenchReport.header(document.run) + "```\n")
-      print(BenchReport(measurements: document.measurements, details: details).render(.markdown), terminator: "")
+      print(
+        BenchReport(measurements: document.measurements, details: details).render(.markdown),
+        terminator: "")
     } else {
       print(BenchReport.header(document.run))
-      print(BenchReport(measurements: document.measurements, details: details).render(), terminator: "")
+      print(
+        BenchReport(measurements: document.measurements, details: details).render(), terminator: "")
     }
   }
 
@@ -148,27 +157,33 @@ struct ReportCommand: ParsableCommand {
       store = try openStore()
       base = try store.document(runID: try resolveRun(compare!, in: store))
     }
-    let candidateID = try runText.map { try resolveRun($0, in: store) }
+    let candidateID =
+      try runText.map { try resolveRun($0, in: store) }
       ?? store.latestRun(excluding: baseline == nil ? base.run.id : nil).id!
     let candidate = try store.document(runID: candidateID)
 
     let comparison = Comparison(base: base.measurements, candidate: candidate.measurements)
     let verdict = threshold.map { comparison.verdict(failIfSlower: $0) }
-    let baseName = baseline.map { "baseline \($0) (run \(base.run.id.map(String.init) ?? "-"))" }
+    let baseName =
+      baseline.map { "baseline \($0) (run \(base.run.id.map(String.init) ?? "-"))" }
       ?? "base run \(base.run.id!)"
     let title = "Run \(candidateID) compared with \(baseName)"
     let table = comparison.table(threshold: threshold)
     if markdown {
-      print("### \(title)\n\n" + table.markdown() + "\n" + comparison.summary(verdict: verdict), terminator: "")
+      print(
+        "### \(title)\n\n" + table.markdown() + "\n" + comparison.summary(verdict: verdict),
+        terminator: "")
     } else {
-      print(title + "\n\n" + table.text() + "\n" + comparison.summary(verdict: verdict), terminator: "")
+      print(
+        title + "\n\n" + table.text() + "\n" + comparison.summary(verdict: verdict), terminator: "")
     }
     if base.run.buildConfiguration != candidate.run.buildConfiguration
       || base.run.hostName != candidate.run.hostName
     {
       BenchTerminal.printError(
         "note: the runs differ in build or host (\(base.run.buildConfiguration) on "
-          + "\(base.run.hostName) vs \(candidate.run.buildConfiguration) on \(candidate.run.hostName))")
+          + "\(base.run.hostName) vs \(candidate.run.buildConfiguration) on \(candidate.run.hostName))"
+      )
     }
     if let verdict, !verdict.passed { throw ExitCode(1) }
   }

@@ -48,7 +48,8 @@ enum BenchTerminal {
   static func shellQuoted(_ argument: String) -> String {
     let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+%@")
     if !argument.isEmpty && argument.allSatisfy(safe.contains) { return argument }
-    return "'" + argument.split(separator: "'", omittingEmptySubsequences: false)
+    return "'"
+      + argument.split(separator: "'", omittingEmptySubsequences: false)
       .joined(separator: "'\\''") + "'"
   }
 }
