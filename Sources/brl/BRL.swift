@@ -12,6 +12,8 @@ struct BRL: ParsableCommand {
       Exit codes: 0 success, 1 a check failed, 2 bad input or usage.
       """,
     version: BRLVersion.string,
-    subcommands: [LossCommand.self, VerifyCommand.self]
+    subcommands: [
+      LossCommand.self, VerifyCommand.self, BenchCommand.self, ReportCommand.self,
+    ]
   )
 }

@@ -1,0 +1,106 @@
+import RankingLosses
+
+/// What `brl bench` measures: the grid of points and how to time each one.
+///
+/// A plan is plain data, checked once by ``validate()``; ``BenchRunner`` carries it out. The
+/// grid is losses × methods × P × N; each point is timed `warmup + repeats` times on the same
+/// synthetic input, and only the `repeats` are kept.
+public struct BenchPlan: Sendable, Equatable {
+  public var losses: [LossKind]
+  public var methods: [BenchMethod]
+  /// The values of P (positives).
+  public var positives: [Int]
+  /// The values of N (negatives).
+  public var negatives: [Int]
+  /// δ for every loss, or `nil` for each loss's official default.
+  public var delta: Double?
+  /// Timed evaluations per point.
+  public var repeats: Int
+  /// Untimed evaluations before them (page faults, caches, lazy initialisation).
+  public var warmup: Int
+  public var seed: UInt64
+  /// Moves the negatives up (see ``SyntheticData``).
+  public var overlap: Double
+  /// The most seconds a point may take (all its warm-ups and repeats), or `nil` for no limit.
+  ///
+  /// A point whose predicted time exceeds it is skipped, not run; see ``TimePredictor``. A point
+  /// that runs over anyway stops after the repeat that crossed the limit (keeping at least one).
+  public var budget: Double?
+
+  public init(
+    losses: [LossKind] = [.rs], methods: [BenchMethod] = BenchMethod.all,
+    positives: [Int] = [10, 100, 1000], negatives: [Int] = [10_000, 100_000, 1_000_000],
+    delta: Double? = nil,
+    repeats: Int = 5, warmup: Int = 1, seed: UInt64 = 1, overlap: Double = 0,
+    budget: Double? = 30
+  ) {
+    self.losses = losses
+    self.methods = methods
+    self.positives = positives
+    self.negatives = negatives
+    self.delta = delta
+    self.repeats = repeats
+    self.warmup = warmup
+    self.seed = seed
+    self.overlap = overlap
+    self.budget = budget
+  }
+
+  /// Why a plan cannot run.
+  public struct Error: Swift.Error, Equatable, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) {
+      self.description = description
+    }
+  }
+
+  /// Throws ``Error`` for an empty grid, counts out of range, unknown methods, a bad δ,
+  /// overlap or budget.
+  public func validate() throws {
+    func fail(_ message: String) -> Error { Error(description: message) }
+    if losses.isEmpty { throw fail("no loss to measure") }
+    if methods.isEmpty { throw fail("no method to measure") }
+    if let unknown = methods.first(where: { !$0.isKnown }) {
+      let names = BenchMethod.all.map(\.rawValue).joined(separator: ", ")
+      throw fail("unknown method '\(unknown)' (known: \(names))")
+    }
+    if positives.isEmpty || negatives.isEmpty { throw fail("no value of P or N to measure") }
+    if let p = positives.first(where: { $0 < 1 }) { throw fail("P must be at least 1, got \(p)") }
+    if let n = negatives.first(where: { $0 < 0 }) { throw fail("N must be at least 0, got \(n)") }
+    if let p = positives.max(), let n = negatives.max(), p + n > 1 << 31 {
+      throw fail("P + N = \(p + n) is too large (at most 2³¹)")
+    }
+    if repeats < 1 { throw fail("repeats must be at least 1, got \(repeats)") }
+    if warmup < 0 { throw fail("warmup must be at least 0, got \(warmup)") }
+    if let delta, !(delta.isFinite && delta >= 0) {
+      throw fail("delta must be finite and ≥ 0, got \(delta)")
+    }
+    if !overlap.isFinite { throw fail("overlap must be finite") }
+    if let budget, !(budget > 0) { throw fail("budget must be positive, got \(budget)") }
+  }
+
+  /// δ for `loss`.
+  public func delta(for loss: LossKind) -> Double {
+    delta ?? loss.defaultDelta
+  }
+
+  /// The points in the order they are measured: P, then N ascending (so a point's time can be
+  /// predicted from smaller ones), then loss and method (so one input serves them all).
+  public var points: [BenchPoint] {
+    var result: [BenchPoint] = []
+    for p in positives.sorted() {
+      for n in negatives.sorted() {
+        for loss in losses {
+          for method in methods {
+            result.append(
+              BenchPoint(
+                loss: loss.rawValue, method: method, delta: delta(for: loss), positives: p,
+                negatives: n))
+          }
+        }
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,36 @@
+/// The coordinates of a benchmark point: (loss, method, δ, P, N).
+///
+/// Two measurements of the same point in different runs are comparable; that is how
+/// ``Comparison`` matches them. δ is compared exactly: it comes from the same defaults or the
+/// same `--delta` text, and JSON round-trips a Double exactly.
+public struct BenchPoint: Hashable, Sendable, Comparable, CustomStringConvertible {
+  public var loss: String
+  public var method: BenchMethod
+  public var delta: Double
+  public var positives: Int
+  public var negatives: Int
+
+  public init(loss: String, method: BenchMethod, delta: Double, positives: Int, negatives: Int) {
+    self.loss = loss
+    self.method = method
+    self.delta = delta
+    self.positives = positives
+    self.negatives = negatives
+  }
+
+  public var description: String {
+    "\(loss) \(method) δ=\(Format.number(delta)) P=\(Format.count(positives)) "
+      + "N=\(Format.count(negatives))"
+  }
+
+  /// Loss (rs, ap, alrp, then others), δ, P, N, method.
+  public static func < (a: BenchPoint, b: BenchPoint) -> Bool {
+    let la = Format.lossOrder(a.loss)
+    let lb = Format.lossOrder(b.loss)
+    if la != lb { return la < lb }
+    if a.delta != b.delta { return a.delta < b.delta }
+    if a.positives != b.positives { return a.positives < b.positives }
+    if a.negatives != b.negatives { return a.negatives < b.negatives }
+    return a.method < b.method
+  }
+}

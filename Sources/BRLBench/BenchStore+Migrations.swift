@@ -1,0 +1,69 @@
+import GRDB
+
+extension BenchStore {
+  /// The schema, as a list of migrations that only ever grows.
+  ///
+  /// GRDB records the identifiers of applied migrations in `grdb_migrations`. A database that
+  /// lists an identifier not registered here comes from a newer brl, and ``BenchStore`` refuses
+  /// it rather than guess. To change the schema, append a migration; never edit a shipped one.
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+
+    migrator.registerMigration("v1: runs, measurements, parity") { db in
+      try db.create(table: "runs") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("started_at", .datetime).notNull()
+        t.column("finished_at", .datetime)
+        t.column("status", .text).notNull()
+          .check(sql: "status IN ('running', 'complete', 'interrupted', 'failed')")
+        t.column("brl_version", .text).notNull()
+        t.column("git_commit", .text)
+        t.column("build_configuration", .text).notNull()
+        t.column("host_name", .text).notNull()
+        t.column("cpu_model", .text)
+        t.column("core_count", .integer).notNull()
+        t.column("os", .text).notNull()
+        t.column("swift_version", .text).notNull()
+        t.column("command_line", .text).notNull()
+        t.column("seed", .integer).notNull()
+        t.column("overlap", .double).notNull().defaults(to: 0)
+        t.column("pid", .integer).notNull()
+      }
+      try db.create(table: "measurements") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("run_id", .integer).notNull().indexed()
+          .references("runs", onDelete: .cascade)
+        t.column("loss", .text).notNull()
+        t.column("method", .text).notNull()
+        t.column("delta", .double).notNull()
+        t.column("positives", .integer).notNull()
+        t.column("negatives", .integer).notNull()
+        t.column("relevant_negatives", .integer)
+        t.column("buckets", .integer)
+        t.column("repeats", .integer).notNull()
+        t.column("median_s", .double).notNull()
+        t.column("min_s", .double).notNull()
+        t.column("max_s", .double).notNull()
+        t.column("stddev_s", .double).notNull()
+        t.column("peak_rss_bytes", .integer)
+      }
+      // Filled by a later `brl verify --record`: one row per compared method pair.
+      try db.create(table: "parity") { t in
+        t.autoIncrementedPrimaryKey("id")
+        // A check need not belong to a run.
+        t.column("run_id", .integer).indexed().references("runs", onDelete: .setNull)
+        t.column("created_at", .datetime).notNull()
+        t.column("input_hash", .text).notNull()
+        t.column("loss", .text).notNull()
+        t.column("method_a", .text).notNull()
+        t.column("method_b", .text).notNull()
+        t.column("delta", .double).notNull()
+        t.column("max_abs_diff", .double).notNull()
+        t.column("max_rel_diff", .double).notNull()
+        t.column("verdict", .text).notNull()
+      }
+    }
+
+    return migrator
+  }
+}

@@ -1,0 +1,190 @@
+import ArgumentParser
+import BRLBench
+import Foundation
+
+/// `brl report`: lists recorded runs, shows one as tables and charts, exports it, or compares two
+/// runs (or a run and an exported baseline) point by point.
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "List, show, export and compare recorded benchmark runs.",
+    discussion: """
+      brl report                      list the runs, newest first
+      brl report RUN                  show run RUN (an id, or 'latest') like `brl bench` does
+      brl report RUN --json           export it (also --csv, --markdown)
+      brl report --compare BASE [RUN] compare RUN (default: the newest other run) with BASE
+      brl report --baseline FILE.json [RUN]
+                                      compare with a run exported by --json (e.g. kept in CI)
+
+      A comparison matches points on (loss, method, δ, P, N) and shows the ratio of the min and \
+      of the median times. With --fail-if-slower 10%, brl exits 1 if a matched point's min time \
+      (min of repeats) is more than 10% slower than the base's. Points whose repeats spread more \
+      than 10% of their median (stddev, or median − min) are named as noisy.
+
+      Exit codes: 0 success, 1 slower than allowed, 2 missing database, run or baseline.
+      """
+  )
+
+  @Argument(help: ArgumentHelp("A run id or 'latest'.", valueName: "run"))
+  var runText: String?
+
+  @Option(help: "Compare with this base run id.")
+  var compare: String?
+
+  @Option(help: "Compare with a run exported by `--json` (a file).")
+  var baseline: String?
+
+  @Option(
+    help: "With a comparison: exit 1 if a point's min time is slower by more than this (e.g. 10%).")
+  var failIfSlower: String?
+
+  @Option(help: "The benchmark database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).")
+  var db: String?
+
+  @Flag(help: "Export as JSON.")
+  var json = false
+
+  @Flag(help: "Export as CSV.")
+  var csv = false
+
+  @Flag(help: "Export as Markdown.")
+  var markdown = false
+
+  @Flag(help: "Add a table with every statistic of every measurement.")
+  var details = false
+
+  func validate() throws {
+    if [json, csv, markdown].filter({ $0 }).count > 1 {
+      throw ValidationError("choose one of --json, --csv and --markdown")
+    }
+    if compare != nil && baseline != nil {
+      throw ValidationError("choose one of --compare and --baseline")
+    }
+    if failIfSlower != nil && compare == nil && baseline == nil {
+      throw ValidationError("--fail-if-slower needs --compare or --baseline")
+    }
+  }
+
+  func run() throws {
+    do {
+      if compare != nil || baseline != nil {
+        try runComparison()
+      } else if let runText {
+        try show(runText)
+      } else {
+        try list()
+      }
+    } catch let error as ExitCode {
+      throw error
+    } catch {
+      BenchTerminal.printError("error: \(error)")
+      throw ExitCode(2)
+    }
+  }
+
+  private func openStore() throws -> BenchStore {
+    try BenchStore(path: db ?? BenchStore.defaultPath(), mode: .existingOnly)
+  }
+
+  /// A run id or `latest`.
+  private func resolveRun(_ text: String, in store: BenchStore, excluding: Int64? = nil) throws
+    -> Int64
+  {
+    if text == "latest" { return try store.latestRun(excluding: excluding).id! }
+    guard let id = Int64(text) else {
+      throw ReportError(description: "'\(text)' is not a run id (a number or 'latest')")
+    }
+    _ = try store.run(id: id)
+    return id
+  }
+
+  private func list() throws {
+    let store = try openStore()
+    let runs = try store.runs()
+    if json {
+      print(try BenchDocument.jsonString(runs.map(\.run)), terminator: "")
+      return
+    }
+    if csv || markdown {
+      throw ReportError(
+        description: "the run list is text or --json; pass a run id to export a run")
+    }
+    if runs.isEmpty {
+      print("No runs in \(store.path).")
+      return
+    }
+    print(
+      BenchReport.runList(runs, currentHost: MachineInfo.current(lookUpGitCommit: false).hostName)
+        .text(), terminator: "")
+  }
+
+  private func show(_ text: String) throws {
+    let store = try openStore()
+    let document = try store.document(runID: try resolveRun(text, in: store))
+    if json {
+      print(try document.jsonString(), terminator: "")
+    } else if csv {
+      print(CSVExporter.csv(document.measurements, runID: document.run.id), terminator: "")
+    } else if markdown {
+      print("```text\n" + BenchReport.header(document.run) + "```\n")
+      print(
+        BenchReport(measurements: document.measurements, details: details).render(.markdown),
+        terminator: "")
+    } else {
+      print(BenchReport.header(document.run))
+      print(
+        BenchReport(measurements: document.measurements, details: details).render(), terminator: "")
+    }
+  }
+
+  private func runComparison() throws {
+    if json || csv {
+      throw ReportError(description: "a comparison is text or --markdown")
+    }
+    let threshold = try failIfSlower.map(NumberParsing.fraction)
+    let base: BenchDocument
+    let store: BenchStore
+    if let baseline {
+      let data: Data
+      do { data = try Data(contentsOf: URL(fileURLWithPath: baseline)) } catch {
+        throw ReportError(description: "cannot read the baseline \(baseline)")
+      }
+      do { base = try BenchDocument(json: data) } catch {
+        throw ReportError(description: "\(baseline) is not a run exported by --json (\(error))")
+      }
+      store = try openStore()
+    } else {
+      store = try openStore()
+      base = try store.document(runID: try resolveRun(compare!, in: store))
+    }
+    let candidateID =
+      try runText.map { try resolveRun($0, in: store) }
+      ?? store.latestRun(excluding: baseline == nil ? base.run.id : nil).id!
+    let candidate = try store.document(runID: candidateID)
+
+    let comparison = Comparison(base: base.measurements, candidate: candidate.measurements)
+    let verdict = threshold.map { comparison.verdict(failIfSlower: $0) }
+    let baseName =
+      baseline.map { "baseline \($0) (run \(base.run.id.map(String.init) ?? "-"))" }
+      ?? "base run \(base.run.id!)"
+    let title = "Run \(candidateID) compared with \(baseName)"
+    let table = comparison.table(threshold: threshold)
+    if markdown {
+      print(
+        "### \(title)\n\n" + table.markdown() + "\n" + comparison.summary(verdict: verdict),
+        terminator: "")
+    } else {
+      print(
+        title + "\n\n" + table.text() + "\n" + comparison.summary(verdict: verdict), terminator: "")
+    }
+    if base.run.buildConfiguration != candidate.run.buildConfiguration
+      || base.run.hostName != candidate.run.hostName
+    {
+      BenchTerminal.printError(
+        "note: the runs differ in build or host (\(base.run.buildConfiguration) on "
+          + "\(base.run.hostName) vs \(candidate.run.buildConfiguration) on \(candidate.run.hostName))"
+      )
+    }
+    if let verdict, !verdict.passed { throw ExitCode(1) }
+  }
+}
