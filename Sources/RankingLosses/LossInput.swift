@@ -40,7 +40,8 @@ extension LossInput {
   ) rethrows -> R {
     try logits.withUnsafeBufferPointer { l in
       try targets.withUnsafeBufferPointer { t in
-        try body(LossInput(logits: .float64(l), targets: .float64(t), regressionLosses: regressionLosses))
+        try body(
+          LossInput(logits: .float64(l), targets: .float64(t), regressionLosses: regressionLosses))
       }
     }
   }
@@ -52,7 +53,8 @@ extension LossInput {
   ) rethrows -> R {
     try logits.withUnsafeBufferPointer { l in
       try targets.withUnsafeBufferPointer { t in
-        try body(LossInput(logits: .float32(l), targets: .float32(t), regressionLosses: regressionLosses))
+        try body(
+          LossInput(logits: .float32(l), targets: .float32(t), regressionLosses: regressionLosses))
       }
     }
   }

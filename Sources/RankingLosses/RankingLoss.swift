@@ -26,7 +26,8 @@ protocol LossDefinition: RankingLoss {
 
 extension LossDefinition {
   func evaluateDefinition(_ input: LossInput, method: Method) throws -> LossResult {
-    try input.visit(EvaluationVisitor(loss: self, method: method, regressionLosses: input.regressionLosses))
+    try input.visit(
+      EvaluationVisitor(loss: self, method: method, regressionLosses: input.regressionLosses))
   }
 }
 

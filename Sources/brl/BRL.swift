@@ -1,10 +1,12 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct BRL: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "brl",
-    abstract: "Analyse and profile ranking-based losses (AP, Rank & Sort, aLRP) for object detection.",
+    abstract:
+      "Analyse and profile ranking-based losses (AP, Rank & Sort, aLRP) for object detection.",
     discussion: """
       brl computes the naive, bucketed and exact-fast versions of the losses and their gradients
       on dumps of logits and labels, checks that they agree, and times them.
@@ -16,4 +18,19 @@ struct BRL: ParsableCommand {
       LossCommand.self, VerifyCommand.self, BenchCommand.self, ReportCommand.self,
     ]
   )
+
+  /// Runs the command line. A usage error (unknown option, bad value) exits with 2, like any
+  /// bad input, instead of ArgumentParser's 64, so scripts see one code for "your input".
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      if exitCode(for: error) == .validationFailure {
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+      }
+      exit(withError: error)
+    }
+  }
 }

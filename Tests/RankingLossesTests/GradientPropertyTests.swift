@@ -24,7 +24,8 @@ import Testing
           .map { problem.logits[$0] }.min()
         for i in problem.logits.indices {
           let ignored = problem.targets[i] < 0
-          let irrelevant = problem.targets[i] == 0 && (lowest.map { problem.logits[i] < $0 - delta! } ?? true)
+          let irrelevant =
+            problem.targets[i] == 0 && (lowest.map { problem.logits[i] < $0 - delta! } ?? true)
           if ignored || irrelevant { #expect(result.gradient[i] == 0, "\(kind) \(method) at \(i)") }
         }
       }

@@ -29,7 +29,8 @@ import Testing
     let arrays = try OracleFixture.arrays(key.caseName)
     let problem = OracleFixture.problem(arrays, for: key.loss)
     let reference = LossResult(
-      loss: arrays["\(key.prefix)_loss"]!.scalar!, gradient: arrays["\(key.prefix)_grad"]!.doubles(),
+      loss: arrays["\(key.prefix)_loss"]!.scalar!,
+      gradient: arrays["\(key.prefix)_grad"]!.doubles(),
       statistics: .init(count: 0, positives: 0, negatives: 0, ignored: 0, relevantNegatives: 0))
     let methods: [RankingLosses.Method] = key.isBucketed ? [.bucketed] : [.naive, .exact]
     for method in methods {

@@ -101,8 +101,8 @@ public struct Verifier: Sendable {
           return value
         }
         for var check in checks(loss: loss, delta: delta) {
-          let subject = try result(check.subject)
           let reference = try result(check.reference!)
+          let subject = try result(check.subject)
           check.comparison = ResultComparison(subject, reference: reference, rtol: rtol, atol: atol)
           outcome.checks.append(check)
         }

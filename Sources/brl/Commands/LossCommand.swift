@@ -36,13 +36,15 @@ struct LossCommand: ParsableCommand {
   @Option(help: "The method: naive, bucketed or exact.")
   var method: RankingLosses.Method = .exact
 
-  @Option(help: "The smoothing half-width delta (default: 0.5 for rs, 1 for ap and alrp; 0 = hard step).")
+  @Option(
+    help: "The smoothing half-width delta (default: 0.5 for rs, 1 for ap and alrp; 0 = hard step).")
   var delta: Double?
 
   @Option(help: "AP only: interpolated (official APLoss) or plain (official BucketedAPLoss).")
   var apVariant: APLoss.Variant?
 
-  @Option(help: "Write loss, grad (and ranking_loss, sorting_loss for rs; rank for alrp) to this .npz.")
+  @Option(
+    help: "Write loss, grad (and ranking_loss, sorting_loss for rs; rank for alrp) to this .npz.")
   var out: String?
 
   @Flag(help: "Print one JSON object instead of text.")
@@ -140,13 +142,17 @@ struct LossReport: Encodable {
       rows.append(("sorting loss", format(sorting)))
     }
     rows.append(
-      ("examples", "\(s.count) (\(s.positives) positive, \(s.negatives) negative, \(s.ignored) ignored)"))
+      (
+        "examples",
+        "\(s.count) (\(s.positives) positive, \(s.negatives) negative, \(s.ignored) ignored)"
+      ))
     rows.append(("relevant negatives", "\(s.relevantNegatives)"))
     if let buckets = s.buckets { rows.append(("buckets", "\(buckets)")) }
     rows.append(("time", formatSeconds(seconds)))
     if let out { rows.append(("written", out)) }
     let width = rows.map(\.0.count).max() ?? 0
-    return (["\(input): \(title)"]
+    return
+      (["\(input): \(title)"]
       + rows.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 })
       .joined(separator: "\n")
   }

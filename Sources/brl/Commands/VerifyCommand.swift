@@ -37,7 +37,8 @@ struct VerifyCommand: ParsableCommand {
 
   @OptionGroup var inputOptions: InputOptions
 
-  @Option(help: "Losses to check: rs, ap, alrp or all, comma-separated (default: all the targets allow).")
+  @Option(
+    help: "Losses to check: rs, ap, alrp or all, comma-separated (default: all the targets allow).")
   var loss: String?
 
   @Option(help: "Deltas to check, comma-separated (default: 0 and the loss's default).")
@@ -118,7 +119,8 @@ struct VerifyCommand: ParsableCommand {
       let deltas = try parsedDeltas()
       let verifier = Verifier(
         losses: losses,
-        deltas: Dictionary(uniqueKeysWithValues: losses.map { ($0, deltas ?? [0, $0.defaultDelta]) }),
+        deltas: Dictionary(
+          uniqueKeysWithValues: losses.map { ($0, deltas ?? [0, $0.defaultDelta]) }),
         methods: methods, skipNaive: skipNaive, strict: strict, rtol: rtol, atol: atol)
       let showProgress = isatty(STDERR_FILENO) == 1
       var outcome = try dump.withInput { input in

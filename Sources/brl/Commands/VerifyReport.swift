@@ -13,7 +13,10 @@ struct VerifyReport: Encodable {
   var inputs: [Input]
 
   enum CodingKeys: String, CodingKey {
-    case version = "brl_version", rtol, atol, strict, exitCode = "exit_code", inputs
+    case version = "brl_version"
+    case rtol, atol, strict
+    case exitCode = "exit_code"
+    case inputs
   }
 
   /// The checks of one input, or the error that stopped them.
@@ -72,7 +75,8 @@ struct VerifyReport: Encodable {
         checks.append([
           check.subject.loss.rawValue, format(check.subject.delta), check.subject.methodLabel,
           check.reference?.methodLabel ?? "stored ref", scientific(c.lossDifference),
-          scientific(c.maxGradientDifference), c.maxGradientDifferenceIndex.map(String.init) ?? "",
+          scientific(c.maxGradientDifference),
+          c.maxGradientDifference > 0 ? c.maxGradientDifferenceIndex.map(String.init) ?? "" : "",
           scientific(c.maxRelativeGradientDifference), CheckEntry.verdict(check), check.reason,
         ])
       }
@@ -93,7 +97,8 @@ struct VerifyReport: Encodable {
       for check in failed {
         let c = check.comparison!
         let index = c.firstViolationIndex.map { "grad[\($0)]" } ?? "loss"
-        summary += "\n  FAIL \(check.subject) vs \(check.reference?.description ?? "stored reference"): first disagreement at \(index)"
+        summary +=
+          "\n  FAIL \(check.subject) vs \(check.reference?.description ?? "stored reference"): first disagreement at \(index)"
       }
       return [header, "", results.text(), checkLines.joined(separator: "\n"), summary]
         .joined(separator: "\n")
@@ -119,7 +124,8 @@ private struct EvaluationEntry: Encodable {
     loss = e.evaluation.loss.rawValue
     delta = e.evaluation.delta
     method = e.evaluation.method.rawValue
-    variant = e.evaluation.loss == .ap
+    variant =
+      e.evaluation.loss == .ap
       ? (e.evaluation.variant ?? APLoss().variant(for: e.evaluation.method)).rawValue : nil
     value = e.loss
     rankingLoss = e.rankingLoss
@@ -130,8 +136,13 @@ private struct EvaluationEntry: Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case loss, delta, method, variant, value = "loss_value", rankingLoss = "ranking_loss",
-      sortingLoss = "sorting_loss", relevantNegatives = "relevant_negatives", buckets, seconds
+    case loss, delta, method, variant
+    case value = "loss_value"
+    case rankingLoss = "ranking_loss"
+    case
+      sortingLoss = "sorting_loss"
+    case relevantNegatives = "relevant_negatives"
+    case buckets, seconds
   }
 
   func encode(to encoder: Encoder) throws {
@@ -161,12 +172,20 @@ private struct CheckEntry: Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case loss, delta, method, variant, reference, referenceVariant = "reference_variant",
-      requirement, reason, lossDifference = "loss_difference",
-      maxGradientDifference = "max_abs_grad_difference",
-      maxGradientDifferenceIndex = "max_abs_grad_difference_index",
-      maxRelativeGradientDifference = "max_rel_grad_difference",
-      firstViolationIndex = "first_violation_index", agree, verdict
+    case loss, delta, method, variant, reference
+    case referenceVariant = "reference_variant"
+    case
+      requirement, reason
+    case lossDifference = "loss_difference"
+    case
+      maxGradientDifference = "max_abs_grad_difference"
+    case
+      maxGradientDifferenceIndex = "max_abs_grad_difference_index"
+    case
+      maxRelativeGradientDifference = "max_rel_grad_difference"
+    case
+      firstViolationIndex = "first_violation_index"
+    case agree, verdict
   }
 
   func encode(to encoder: Encoder) throws {

@@ -3,10 +3,12 @@ import BRLData
 
 /// How to read the INPUT files: the options every command that takes an input shares.
 struct InputOptions: ParsableArguments {
-  @Option(help: "A second file holding the targets, when INPUT holds only the logits (.npy or raw).")
+  @Option(
+    help: "A second file holding the targets, when INPUT holds only the logits (.npy or raw).")
   var targets: String?
 
-  @Option(help: "The input format: npy, npz or raw (default: from the file's magic, then its extension).")
+  @Option(
+    help: "The input format: npy, npz or raw (default: from the file's magic, then its extension).")
   var format: InputFormat?
 
   @Option(help: "Raw input: the element type, f32 or f64.")
@@ -39,7 +41,8 @@ struct InputOptions: ParsableArguments {
         options.rawLayout = rawLayout
       } else {
         throw ValidationError(
-          "--layout must be rows or columns (2-D arrays) or interleaved or planar (raw), not '\(layout)'")
+          "--layout must be rows or columns (2-D arrays) or interleaved or planar (raw), not '\(layout)'"
+        )
       }
     }
     return options
