@@ -221,7 +221,8 @@ public struct BenchReport: Sendable {
   static func exponentLine(_ title: String, _ exponents: [(BenchMethod, Double)]) -> String {
     guard !exponents.isEmpty else { return "" }
     return title + ": "
-      + exponents.map { "\($0.0) \(String(format: "%.2f", $0.1))" }.joined(separator: ", ") + "\n"
+      + exponents.map { "\($0.0) \(String(format: "%.2f", abs($0.1) < 0.005 ? 0 : $0.1))" }.joined(
+        separator: ", ") + "\n"
   }
 
   // MARK: Runs

@@ -78,12 +78,12 @@ public struct Comparison: Sendable {
     return exp(ratios.map { log($0) }.reduce(0, +) / Double(ratios.count))
   }
 
-  /// One row per matched point: base and candidate min and median, the ratios, and a note
-  /// (`slower` beyond `threshold` if given, `noisy`).
+  /// One row per matched point: base and candidate min, the min ratio (`ratio`), the median
+  /// ratio, and a note (`SLOWER` beyond `threshold` if given, `noisy`).
   public func table(threshold: Double?) -> TextTable {
     var table = TextTable(columns: [
       .init("loss", .left), .init("method", .left), .init("δ"), .init("P"), .init("N"),
-      .init("base min"), .init("min"), .init("min ratio"), .init("median ratio"),
+      .init("base min"), .init("min"), .init("ratio"), .init("median ratio"),
       .init("note", .left),
     ])
     for entry in entries {

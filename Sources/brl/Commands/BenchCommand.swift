@@ -60,7 +60,13 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Grid points per factor of 10 in a range a..b.")
   var stepsPerDecade: Int = 1
 
-  @Option(help: "δ for every loss (default: each loss's official δ: RS 0.5, AP 1, aLRP 1).")
+  @Option(
+    help: ArgumentHelp(
+      "δ for every loss (default: each loss's official δ: "
+        + LossKind.allCases.map {
+          "\(Format.lossName($0.rawValue)) \(Format.number($0.defaultDelta))"
+        }
+        .joined(separator: ", ") + ")."))
   var delta: Double?
 
   @Option(help: "Timed evaluations per point.")

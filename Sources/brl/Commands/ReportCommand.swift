@@ -157,9 +157,16 @@ struct ReportCommand: ParsableCommand {
       store = try openStore()
       base = try store.document(runID: try resolveRun(compare!, in: store))
     }
-    let candidateID =
-      try runText.map { try resolveRun($0, in: store) }
-      ?? store.latestRun(excluding: baseline == nil ? base.run.id : nil).id!
+    let candidateID: Int64
+    if let runText {
+      candidateID = try resolveRun(runText, in: store)
+    } else {
+      do {
+        candidateID = try store.latestRun(excluding: baseline == nil ? base.run.id : nil).id!
+      } catch BenchStoreError.noRuns {
+        throw ReportError(description: "no other run to compare with; run `brl bench` first")
+      }
+    }
     let candidate = try store.document(runID: candidateID)
 
     let comparison = Comparison(base: base.measurements, candidate: candidate.measurements)
