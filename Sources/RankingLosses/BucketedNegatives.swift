@@ -7,8 +7,9 @@
 ///
 ///     FP_i ≈ Σ_b |B_b| · H_δ(m_b − p_i)      g_n ≈ Σ_i w_i · H_δ(m_b(n) − p_i)
 ///
-/// and every member of a bucket gets the bucket's gradient. Time O(M log M + P·B) with B ≤ P + 1
-/// buckets, memory O(M): never a P×N matrix.
+/// and every member of a bucket gets the bucket's gradient. Time O(M·k + P·B) for M relevant
+/// negatives sorted by a k-byte radix sort, with B ≤ P + 1 buckets; memory O(M): never a P×N
+/// matrix.
 ///
 /// **Exact at δ = 0.** With the hard step, H_0(q − p_i) is the same for every q in a bucket,
 /// because no positive lies strictly inside a bucket's range. A negative whose logit equals a
@@ -24,12 +25,13 @@ struct BucketedNegatives: NegativeModel {
   /// Non-empty buckets: their mean logit and their size.
   let means: [Double]
   let sizes: [Double]
-  /// Relevant negatives' input positions, sorted by descending logit, so that bucket b is
-  /// `members[bucketStart[b]..<bucketStart[b + 1]]`.
+  /// Relevant negatives' input positions, sorted by descending logit (ties by position), so
+  /// that bucket b is `members[bucketStart[b]..<bucketStart[b + 1]]`.
   let members: [Int]
   let bucketStart: [Int]
 
   var buckets: Int? { means.count }
+  var relevantCount: Int { members.count }
 
   init<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition,
@@ -39,13 +41,24 @@ struct BucketedNegatives: NegativeModel {
     let positives = partition.positives.logits
     self.positives = positives
 
-    var relevant: [(logit: Double, index: Int)] = []
-    relevant.reserveCapacity(partition.relevantNegatives)
-    logits.forEachRelevantNegative(targets: targets, threshold: partition.threshold) { i, q in
-      relevant.append((q, i))
+    // Gather (sort key, position) of the relevant negatives, in input order.
+    let threshold = partition.threshold
+    let parts = partition.chunking.map(partition.parallelism) { range in
+      var keys: [UInt64] = []
+      var index: [Int] = []
+      for i in range {
+        let value = logits[i]
+        if value.double >= threshold && targets[i] == 0 {
+          keys.append(value.descendingSortKey)
+          index.append(i)
+        }
+      }
+      return (keys, index)
     }
-    // Descending by logit; input position breaks ties so the result is deterministic.
-    relevant.sort { $0.logit > $1.logit || ($0.logit == $1.logit && $0.index < $1.index) }
+    var keys = parts.flatMap(\.0)
+    var members = parts.flatMap(\.1)
+    // Stable, so equal logits stay in input order: the result never depends on the sort.
+    RadixSort.sort(keys: &keys, values: &members, keyBytes: L.sortKeyBytes)
 
     // Walk down the sorted negatives with a pointer into the ascending positives: bucket k holds
     // the negatives in [p_{k-1}, p_k), so a negative equal to p_{k-1} stays above it.
@@ -55,9 +68,10 @@ struct BucketedNegatives: NegativeModel {
     var k = positives.count
     var sum = 0.0
     var size = 0
-    for (position, negative) in relevant.enumerated() {
+    for (position, key) in keys.enumerated() {
+      let q = L.fromDescendingSortKey(key)
       var bucket = k
-      while bucket > 0 && negative.logit < positives[bucket - 1] { bucket -= 1 }
+      while bucket > 0 && q < positives[bucket - 1] { bucket -= 1 }
       if bucket != k && size > 0 {
         means.append(sum / Double(size))
         sizes.append(Double(size))
@@ -66,18 +80,18 @@ struct BucketedNegatives: NegativeModel {
         size = 0
       }
       k = bucket
-      sum += negative.logit
+      sum += q
       size += 1
     }
     if size > 0 {
       means.append(sum / Double(size))
       sizes.append(Double(size))
-      bucketStart.append(relevant.count)
+      bucketStart.append(keys.count)
     }
     self.means = means
     self.sizes = sizes
     self.bucketStart = bucketStart
-    self.members = relevant.map(\.index)
+    self.members = members
   }
 
   func falsePositives() -> [Double] {

@@ -28,6 +28,15 @@ public enum Column: @unchecked Sendable {
 /// element type gets its own specialised code instead of a per-element switch.
 protocol ColumnScalar: BinaryFloatingPoint, Sendable {
   var double: Double { get }
+  /// A key whose ascending unsigned order is the values' descending order (``RadixSort``).
+  var descendingSortKey: UInt64 { get }
+  /// The value whose ``descendingSortKey`` is `key`.
+  static func fromDescendingSortKey(_ key: UInt64) -> Double
+}
+
+extension ColumnScalar {
+  /// How many low bytes of ``descendingSortKey`` carry information.
+  static var sortKeyBytes: Int { MemoryLayout<Self>.size }
 }
 
 extension Float: ColumnScalar {

@@ -29,10 +29,19 @@
 ///
 /// **Accuracy.** The per-negative sums T_k add terms in [0, b_k − b_{k−1}); the O(P) prefix sums
 /// are ``DoubleDouble`` so the differences S_hi − S_lo keep their digits (see there).
+///
+/// **Speed.** Two streaming passes over the input (binning, then gradients), each finding a
+/// negative's interval with an ``IntervalIndex`` look-up, split into fixed chunks over the
+/// threads; per-chunk interval sums are added in chunk order, so every thread count gives the
+/// same bits. The gradient pass writes every element (0 where irrelevant), so the gradient
+/// array needs no separate zeroing pass.
 struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   let logits: UnsafeBufferPointer<L>
   let targets: UnsafeBufferPointer<T>
   let threshold: Double
+  let parallelism: Parallelism
+  let index: IntervalIndex
+  let relevantCount: Int
   let delta: Double
   let positives: [Double]
   /// The 2P break points, ascending.
@@ -85,20 +94,47 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     self.breaks = breaks
     self.uppersBefore = uppersBefore
     self.lowersBefore = lowersBefore
+    self.parallelism = partition.parallelism
+    let index = IntervalIndex(breaks: breaks)
+    self.index = index
 
-    var counts = [Double](repeating: 0, count: breaks.count + 1)
-    var offsets = [Double](repeating: 0, count: breaks.count + 1)
-    breaks.withUnsafeBufferPointer { b in
-      logits.forEachRelevantNegative(targets: targets, threshold: partition.threshold) { _, q in
-        let k = b.upperBound(q)
-        counts[k] += 1
-        // k ≥ 1 for a relevant negative: b_0 = min p − δ is the relevance threshold.
-        offsets[k] += q - b[k - 1]
+    // Per chunk: count and Σ (q − L_k) per interval. At most ~4M accumulators in all.
+    let intervals = breaks.count + 1
+    let chunking = Chunking(count: logits.count, maximumChunks: max(1, (1 << 22) / intervals))
+    let threshold = partition.threshold
+    let parts = chunking.map(partition.parallelism) { range in
+      var counts = [Double](repeating: 0, count: intervals)
+      var offsets = [Double](repeating: 0, count: intervals)
+      counts.withUnsafeMutableBufferPointer { c in
+        offsets.withUnsafeMutableBufferPointer { o in
+          breaks.withUnsafeBufferPointer { b in
+            for i in range {
+              let q = logits[i].double
+              guard q >= threshold && targets[i] == 0 else { continue }
+              // k ≥ 1 for a relevant negative: b_0 = min p − δ is the relevance threshold.
+              let k = index.interval(q)
+              c[k] += 1
+              o[k] += q - b[k - 1]
+            }
+          }
+        }
+      }
+      return (counts, offsets)
+    }
+    var counts = [Double](repeating: 0, count: intervals)
+    var offsets = [Double](repeating: 0, count: intervals)
+    for (chunkCounts, chunkOffsets) in parts {
+      for k in 0..<intervals {
+        counts[k] += chunkCounts[k]
+        offsets[k] += chunkOffsets[k]
       }
     }
     self.counts = counts
     self.offsets = offsets
+    self.relevantCount = Int(counts.reduce(0, +))
   }
+
+  var writesEveryElement: Bool { true }
 
   func falsePositives() -> [Double] {
     let intervals = counts.count
@@ -116,11 +152,11 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     }
     let total = prefixCount[intervals]
     return positives.map { p in
-      let hi = breaks.upperBound(p + delta)
+      let hi = index.interval(p + delta)
       var fp = total - prefixCount[hi]
       guard delta > 0 else { return fp }
       let start = p - delta
-      let lo = breaks.upperBound(start)
+      let lo = index.interval(start)
       let ramp =
         (prefixOffset[hi] - prefixOffset[lo]) + (prefixCountLevel[hi] - prefixCountLevel[lo])
         - DoubleDouble(product: prefixCount[hi] - prefixCount[lo], start - r)
@@ -131,10 +167,23 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
 
   func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>) {
     let (value, slope) = intervalLines(weights: weights)
-    breaks.withUnsafeBufferPointer { b in
-      logits.forEachRelevantNegative(targets: targets, threshold: threshold) { i, q in
-        let k = b.upperBound(q)
-        gradient[i] = value[k] + slope[k] * (q - b[k - 1])
+    let output = UncheckedSendable(gradient)
+    let threshold = threshold
+    Chunking(count: logits.count).forEach(parallelism) { _, range in
+      value.withUnsafeBufferPointer { a in
+        slope.withUnsafeBufferPointer { s in
+          breaks.withUnsafeBufferPointer { b in
+            for i in range {
+              let q = logits[i].double
+              if q >= threshold && targets[i] == 0 {
+                let k = index.interval(q)
+                output.value[i] = a[k] + s[k] * (q - b[k - 1])
+              } else {
+                output.value[i] = 0
+              }
+            }
+          }
+        }
       }
     }
   }
@@ -167,24 +216,5 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
       slope[k] = active.value / (2 * delta)
     }
     return (value, slope)
-  }
-}
-
-extension Collection where Element == Double, Index == Int {
-  /// #{b ≤ x} for an ascending collection: the index of the first element greater than `x`.
-  @inline(__always)
-  func upperBound(_ x: Double) -> Int {
-    var low = startIndex
-    var count = self.count
-    while count > 0 {
-      let half = count / 2
-      if self[low + half] <= x {
-        low += half + 1
-        count -= half + 1
-      } else {
-        count = half
-      }
-    }
-    return low
   }
 }

@@ -11,11 +11,17 @@ public struct LossInput: @unchecked Sendable {
   /// aLRP only: the regression loss of each positive, in the order the positives occur in the
   /// input. `nil` means 0 for every positive.
   public var regressionLosses: [Double]?
+  /// How many threads the evaluation may use. The results are the same bits for any number.
+  public var parallelism: Parallelism
 
-  public init(logits: Column, targets: Column, regressionLosses: [Double]? = nil) {
+  public init(
+    logits: Column, targets: Column, regressionLosses: [Double]? = nil,
+    parallelism: Parallelism = .automatic
+  ) {
     self.logits = logits
     self.targets = targets
     self.regressionLosses = regressionLosses
+    self.parallelism = parallelism
   }
 
   /// The number of examples.

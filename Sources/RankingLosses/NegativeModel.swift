@@ -14,12 +14,18 @@ protocol NegativeModel {
   /// FP_i for every positive, in the ascending order of ``Positives``.
   func falsePositives() -> [Double]
   /// Writes g_n for every relevant negative into `gradient` at the negative's input position.
-  /// Other positions are left alone.
+  /// Other positions are left alone, unless ``writesEveryElement``: then they are set to 0.
   func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>)
+  /// Whether ``writeGradients(weights:into:)`` writes every element (so the gradient array
+  /// need not be zeroed first).
+  var writesEveryElement: Bool { get }
+  /// The number of relevant negatives.
+  var relevantCount: Int { get }
   /// The number of buckets, for the methods that have them.
   var buckets: Int? { get }
 }
 
 extension NegativeModel {
   var buckets: Int? { nil }
+  var writesEveryElement: Bool { false }
 }

@@ -22,18 +22,30 @@ struct Positives: Sendable {
 /// A negative is *relevant* when its logit is at least min(positive logits) − δ: below that,
 /// H_δ(q − p_i) = 0 for every positive, so it cannot change the loss and gets a zero gradient.
 /// The comparison is ≥, like the official code: a negative exactly at the threshold is relevant
-/// but its relations are 0.
+/// but its relations are 0. The methods count the relevant negatives as they visit them.
 struct Partition: Sendable {
   var positives: Positives
   var count: Int
   var negatives: Int
-  var relevantNegatives: Int
   var ignored: Int
   /// min(positive logits) − δ; +∞ when there is no positive (nothing is relevant).
   var threshold: Double
+  /// The split of the input used by every chunked pass.
+  var chunking: Chunking
+  var parallelism: Parallelism
+
+  /// What one chunk of the input holds.
+  private struct ChunkSummary {
+    var positives: [Int] = []
+    var negatives = 0
+    var ignored = 0
+    var firstNonFinite: Int? = nil
+    var nonFinite = 0
+  }
 
   init<L: ColumnScalar, T: ColumnScalar>(
-    logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, delta: Double
+    logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, delta: Double,
+    parallelism: Parallelism
   ) throws {
     guard logits.count == targets.count else {
       throw RankingLossError.lengthMismatch(logits: logits.count, targets: targets.count)
@@ -41,29 +53,31 @@ struct Partition: Sendable {
     guard !logits.isEmpty else { throw RankingLossError.emptyInput }
     guard delta.isFinite, delta >= 0 else { throw RankingLossError.invalidDelta(delta) }
 
-    var positiveIndex: [Int] = []
-    var negatives = 0
-    var ignored = 0
-    var firstNonFinite = -1
-    var nonFinite = 0
-    for i in 0..<logits.count {
-      let s = logits[i]
-      if !s.isFinite {
-        if firstNonFinite < 0 { firstNonFinite = i }
-        nonFinite += 1
+    let chunking = Chunking(count: logits.count)
+    let summaries = chunking.map(parallelism) { range in
+      var summary = ChunkSummary()
+      for i in range {
+        if !logits[i].isFinite {
+          if summary.firstNonFinite == nil { summary.firstNonFinite = i }
+          summary.nonFinite += 1
+        }
+        let t = targets[i]
+        if t > 0 {
+          summary.positives.append(i)
+        } else if t == 0 {
+          summary.negatives += 1
+        } else {
+          summary.ignored += 1
+        }
       }
-      let t = targets[i]
-      if t > 0 {
-        positiveIndex.append(i)
-      } else if t == 0 {
-        negatives += 1
-      } else {
-        ignored += 1
-      }
+      return summary
     }
+    let nonFinite = summaries.reduce(0) { $0 + $1.nonFinite }
     if nonFinite > 0 {
-      throw RankingLossError.nonFiniteLogits(firstIndex: firstNonFinite, count: nonFinite)
+      let first = summaries.lazy.compactMap(\.firstNonFinite).first!
+      throw RankingLossError.nonFiniteLogits(firstIndex: first, count: nonFinite)
     }
+    let positiveIndex = summaries.flatMap(\.positives)
 
     // Sort positives by (logit, input position).
     let order = positiveIndex.indices.sorted { a, b in
@@ -78,30 +92,38 @@ struct Partition: Sendable {
       ordinal: order
     )
     threshold = (positives.logits.first ?? .infinity) - delta
-
-    var relevant = 0
-    if !positives.logits.isEmpty {
-      let threshold = self.threshold
-      for i in 0..<logits.count where targets[i] == 0 && logits[i].double >= threshold {
-        relevant += 1
-      }
-    }
     self.count = logits.count
-    self.negatives = negatives
-    self.ignored = ignored
-    self.relevantNegatives = relevant
+    self.negatives = summaries.reduce(0) { $0 + $1.negatives }
+    self.ignored = summaries.reduce(0) { $0 + $1.ignored }
+    self.chunking = chunking
+    self.parallelism = parallelism
   }
 }
 
-extension UnsafeBufferPointer where Element: ColumnScalar {
-  /// Calls `body(index, logit)` for every relevant negative, in input order.
-  @inline(__always)
-  func forEachRelevantNegative<T: ColumnScalar>(
-    targets: UnsafeBufferPointer<T>, threshold: Double, _ body: (Int, Double) -> Void
+/// The relevant negatives of an input, gathered into contiguous arrays in input order.
+struct RelevantNegatives {
+  var logits: [Double]
+  var index: [Int]
+
+  init<L: ColumnScalar, T: ColumnScalar>(
+    logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition
   ) {
-    for i in 0..<count {
-      let q = self[i].double
-      if q >= threshold && targets[i] == 0 { body(i, q) }
+    let threshold = partition.threshold
+    let parts = partition.chunking.map(partition.parallelism) { range in
+      var q: [Double] = []
+      var index: [Int] = []
+      for i in range {
+        let value = logits[i].double
+        if value >= threshold && targets[i] == 0 {
+          q.append(value)
+          index.append(i)
+        }
+      }
+      return (q, index)
     }
+    self.logits = parts.flatMap(\.0)
+    self.index = parts.flatMap(\.1)
   }
+
+  var count: Int { logits.count }
 }

@@ -27,7 +27,9 @@ protocol LossDefinition: RankingLoss {
 extension LossDefinition {
   func evaluateDefinition(_ input: LossInput, method: Method) throws -> LossResult {
     try input.visit(
-      EvaluationVisitor(loss: self, method: method, regressionLosses: input.regressionLosses))
+      EvaluationVisitor(
+        loss: self, method: method, regressionLosses: input.regressionLosses,
+        parallelism: input.parallelism))
   }
 }
 
@@ -36,15 +38,17 @@ private struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
   let loss: Loss
   let method: Method
   let regressionLosses: [Double]?
+  let parallelism: Parallelism
 
   func visit<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
   ) throws -> LossResult {
-    let partition = try Partition(logits: logits, targets: targets, delta: loss.delta)
+    let partition = try Partition(
+      logits: logits, targets: targets, delta: loss.delta, parallelism: parallelism)
     let positives = partition.positives
     var statistics = LossResult.Statistics(
       count: partition.count, positives: positives.count, negatives: partition.negatives,
-      ignored: partition.ignored, relevantNegatives: partition.relevantNegatives)
+      ignored: partition.ignored, relevantNegatives: 0)
     let orderedRegression = try regressionLosses.map { try reorder($0, positives) }
 
     // No positive: nothing is ranked. The official losses return 0 (or crash, for aLRP).
@@ -67,6 +71,7 @@ private struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
         ExactNegatives(logits: logits, targets: targets, partition: partition, step: step)
       }
     statistics.buckets = model.buckets
+    statistics.relevantNegatives = model.relevantCount
 
     let terms = loss.terms(
       positives: positives, falsePositives: model.falsePositives(),
@@ -74,10 +79,20 @@ private struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
 
     // Every update is divided by the number of positives, as in the official code.
     let count = Double(positives.count)
-    var gradient = [Double](repeating: 0, count: partition.count)
-    gradient.withUnsafeMutableBufferPointer { g in
+    let fill = { (g: UnsafeMutableBufferPointer<Double>) in
       model.writeGradients(weights: terms.negativeWeights.map { $0 / count }, into: g)
       for (k, i) in positives.inputIndex.enumerated() { g[i] = terms.positiveGradient[k] / count }
+    }
+    let gradient: [Double]
+    if model.writesEveryElement {
+      gradient = [Double](unsafeUninitializedCapacity: partition.count) { g, initialized in
+        fill(g)
+        initialized = partition.count
+      }
+    } else {
+      var zeroed = [Double](repeating: 0, count: partition.count)
+      zeroed.withUnsafeMutableBufferPointer { fill($0) }
+      gradient = zeroed
     }
     var ranks: [Double]? = nil
     if let sortedRanks = terms.ranks {

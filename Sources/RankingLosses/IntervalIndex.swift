@@ -1,0 +1,64 @@
+/// Finds, for a logit q, its interval k = #{b ≤ q} among ascending break points b, in O(1)
+/// expected time: a uniform grid over [b_0, b_last] remembers, for each cell, how many break
+/// points lie at or below its edges, and a binary search inside those few finishes.
+///
+/// The exact method asks this for every relevant negative, so replacing a full binary search
+/// (log₂ 2P unpredictable branches) by a table look-up is most of its speed. The answer is always
+/// exactly #{b ≤ q}: rounding in the cell arithmetic can only make the bracket wrong, and a wrong
+/// bracket is detected and falls back to a binary search over all break points.
+struct IntervalIndex: Sendable {
+  let breaks: [Double]
+  private let low: Double
+  private let high: Double
+  private let inverseWidth: Double
+  /// table[c] = #{b ≤ low + c·width} for c in 0...cells.
+  private let table: [Int]
+
+  init(breaks: [Double]) {
+    let low = breaks.first ?? 0
+    let high = breaks.last ?? 0
+    let cells = high > low ? 2 * breaks.count : 0
+    let width = cells > 0 ? (high - low) / Double(cells) : 0
+    self.breaks = breaks
+    self.low = low
+    self.high = high
+    inverseWidth = cells > 0 ? Double(cells) / (high - low) : 0
+    table = cells > 0 ? (0...cells).map { breaks.upperBound(low + Double($0) * width) } : []
+  }
+
+  /// #{b ≤ q}.
+  @inline(__always)
+  func interval(_ q: Double) -> Int {
+    if q >= high { return breaks.count }
+    if q < low { return 0 }
+    guard !table.isEmpty else { return breaks.upperBound(q) }
+    let cell = min(Int((q - low) * inverseWidth), table.count - 2)
+    let lo = table[cell]
+    let hi = table[cell + 1]
+    // The answer lies in lo...hi if the cell is right: b[lo − 1] ≤ q < b[hi].
+    guard (lo == 0 || breaks[lo - 1] <= q) && (hi == breaks.count || breaks[hi] > q) else {
+      return breaks.upperBound(q)
+    }
+    return breaks[lo..<hi].upperBound(q)
+  }
+}
+
+extension Collection where Element == Double, Index == Int {
+  /// #{b ≤ x} for an ascending collection, counted from `startIndex`: the index of the first
+  /// element greater than `x`.
+  @inline(__always)
+  func upperBound(_ x: Double) -> Int {
+    var low = startIndex
+    var count = self.count
+    while count > 0 {
+      let half = count / 2
+      if self[low + half] <= x {
+        low += half + 1
+        count -= half + 1
+      } else {
+        count = half
+      }
+    }
+    return low
+  }
+}
