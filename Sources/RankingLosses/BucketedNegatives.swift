@@ -41,24 +41,10 @@ struct BucketedNegatives: NegativeModel {
     let positives = partition.positives.logits
     self.positives = positives
 
-    // Gather (sort key, position) of the relevant negatives, in input order.
-    let threshold = partition.threshold
-    let parts = partition.chunking.map(partition.parallelism) { range in
-      var keys: [UInt64] = []
-      var index: [Int] = []
-      for i in range {
-        let value = logits[i]
-        if value.double >= threshold && targets[i] == 0 {
-          keys.append(value.descendingSortKey)
-          index.append(i)
-        }
-      }
-      return (keys, index)
-    }
-    var keys = parts.flatMap(\.0)
-    var members = parts.flatMap(\.1)
-    // Stable, so equal logits stay in input order: the result never depends on the sort.
-    RadixSort.sort(keys: &keys, values: &members, keyBytes: L.sortKeyBytes)
+    // The relevant negatives, sorted by descending logit; the sort is stable, so equal logits
+    // stay in input order and the result never depends on the sort.
+    let (keys, members) = Self.sortedRelevantNegatives(
+      logits: logits, targets: targets, partition: partition)
 
     // Walk down the sorted negatives with a pointer into the ascending positives: bucket k holds
     // the negatives in [p_{k-1}, p_k), so a negative equal to p_{k-1} stays above it.
@@ -92,6 +78,44 @@ struct BucketedNegatives: NegativeModel {
     self.sizes = sizes
     self.bucketStart = bucketStart
     self.members = members
+  }
+
+  /// (sort key, input position) of every relevant negative, by descending logit.
+  private static func sortedRelevantNegatives<L: ColumnScalar, T: ColumnScalar>(
+    logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition
+  ) -> (keys: [UInt64], positions: [Int]) {
+    let threshold = partition.threshold
+    if L.sortKeyBytes == 4 && logits.count <= Int(UInt32.max) {
+      // float32: key in the high half, position in the low half of one UInt64.
+      var packed = partition.chunking.map(partition.parallelism) { range in
+        var items: [UInt64] = []
+        for i in range {
+          let value = logits[i]
+          if value.double >= threshold && targets[i] == 0 {
+            items.append(value.descendingSortKey << 32 | UInt64(i))
+          }
+        }
+        return items
+      }.flatMap { $0 }
+      RadixSort.sortByHigh32(&packed)
+      return (packed.map { $0 >> 32 }, packed.map { Int($0 & 0xFFFF_FFFF) })
+    }
+    let parts = partition.chunking.map(partition.parallelism) { range in
+      var keys: [UInt64] = []
+      var positions: [Int] = []
+      for i in range {
+        let value = logits[i]
+        if value.double >= threshold && targets[i] == 0 {
+          keys.append(value.descendingSortKey)
+          positions.append(i)
+        }
+      }
+      return (keys, positions)
+    }
+    var keys = parts.flatMap(\.0)
+    var positions = parts.flatMap(\.1)
+    RadixSort.sort(keys: &keys, values: &positions, keyBytes: L.sortKeyBytes)
+    return (keys, positions)
   }
 
   func falsePositives() -> [Double] {

@@ -24,6 +24,10 @@
 /// with W the prefix sums of the weights. Writing g relative to L_k (not as A + B·q) keeps the
 /// per-negative arithmetic free of cancellation when logits are large.
 ///
+/// On the ramp H = (q − p_i)/2δ + ½; the code sums it in that form, relative to p_i rather than
+/// to p_i − δ, so that the terms stay right when δ is too small to change a large logit (then
+/// p_i ± δ rounds to p_i, the ramp is [p_i, next(p_i)), and a tie counts ½ as in naive).
+///
 /// **δ = 0.** Lower and upper break points coincide at p_i; a negative equal to p_i lands in the
 /// interval above it (upper bound), so it counts 1 (the [x ≥ 0] convention) and no ramp exists.
 ///
@@ -79,8 +83,8 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     var lower = 0
     var upper = 0
     while lower < P || upper < P {
-      let nextLower = lower < P ? positives[lower] - delta : .infinity
-      let nextUpper = upper < P ? positives[upper] + delta : .infinity
+      let nextLower = lower < P ? Self.lowerBreak(positives[lower], delta) : .infinity
+      let nextUpper = upper < P ? Self.upperBreak(positives[upper], delta) : .infinity
       if lower < P && nextLower <= nextUpper {
         breaks.append(nextLower)
         lower += 1
@@ -152,17 +156,29 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     }
     let total = prefixCount[intervals]
     return positives.map { p in
-      let hi = index.interval(p + delta)
+      let hi = index.interval(Self.upperBreak(p, delta))
       var fp = total - prefixCount[hi]
       guard delta > 0 else { return fp }
-      let start = p - delta
-      let lo = index.interval(start)
+      let lo = index.interval(Self.lowerBreak(p, delta))
       let ramp =
         (prefixOffset[hi] - prefixOffset[lo]) + (prefixCountLevel[hi] - prefixCountLevel[lo])
-        - DoubleDouble(product: prefixCount[hi] - prefixCount[lo], start - r)
-      fp += ramp.value / (2 * delta)
+        - DoubleDouble(product: prefixCount[hi] - prefixCount[lo], p - r)
+      // Σ over the ramp of H = (q − p)/2δ + ½.
+      fp += ramp.value / (2 * delta) + (prefixCount[hi] - prefixCount[lo]) / 2
       return fp
     }
+  }
+
+  /// Where p's ramp starts: p − δ, rounded.
+  @inline(__always)
+  static func lowerBreak(_ p: Double, _ delta: Double) -> Double { p - delta }
+
+  /// Where p's ramp ends: p + δ, rounded, but above p when δ > 0. For logits so large that δ is
+  /// below half their spacing (|p| ≳ 2⁵²·δ), p ± δ rounds to p; naive then still gives a tie
+  /// H(0) = ½, so the ramp must keep p inside it: [p, next(p)) holds exactly the ties.
+  @inline(__always)
+  static func upperBreak(_ p: Double, _ delta: Double) -> Double {
+    delta > 0 ? max(p + delta, p.nextUp) : p
   }
 
   func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>) {
@@ -209,10 +225,11 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
         continue
       }
       let active = w[z] - w[a]
-      // Σ_{a ≤ i < z} w_i (L_k − p_i + δ) = (L_k + δ − r)·ΣW − Σ w_i (p_i − r)
-      let level = breaks[k - 1] + delta - r
+      // Σ_{a ≤ i < z} w_i (L_k − p_i) = (L_k − r)·ΣW − Σ w_i (p_i − r)
+      // Σ_{a ≤ i < z} w_i·H(L_k − p_i) with H = (L_k − p_i)/2δ + ½ on the ramp.
+      let level = breaks[k - 1] - r
       let ramp = DoubleDouble(product: active.head, level) + active.tail * level - (v[z] - v[a])
-      value[k] = (w[a] + ramp.value / (2 * delta)).value
+      value[k] = (w[a] + (ramp.value / (2 * delta) + active.value / 2)).value
       slope[k] = active.value / (2 * delta)
     }
     return (value, slope)

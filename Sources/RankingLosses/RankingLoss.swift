@@ -61,15 +61,31 @@ private struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
     }
 
     let step = SmoothStep(delta: loss.delta)
-    let model: any NegativeModel =
-      switch method {
-      case .naive:
-        NaiveNegatives(logits: logits, targets: targets, partition: partition, step: step)
-      case .bucketed:
-        BucketedNegatives(logits: logits, targets: targets, partition: partition, step: step)
-      case .exact:
-        ExactNegatives(logits: logits, targets: targets, partition: partition, step: step)
-      }
+    // A generic call per method (not an existential): each model's passes are specialised for
+    // the column types, which an `any NegativeModel` call would not be.
+    switch method {
+    case .naive:
+      return finish(
+        NaiveNegatives(logits: logits, targets: targets, partition: partition, step: step),
+        partition, statistics, orderedRegression)
+    case .bucketed:
+      return finish(
+        BucketedNegatives(logits: logits, targets: targets, partition: partition, step: step),
+        partition, statistics, orderedRegression)
+    case .exact:
+      return finish(
+        ExactNegatives(logits: logits, targets: targets, partition: partition, step: step),
+        partition, statistics, orderedRegression)
+    }
+  }
+
+  /// The loss terms from `model`'s false positives, and the gradient.
+  private func finish<Model: NegativeModel>(
+    _ model: Model, _ partition: Partition, _ statistics: LossResult.Statistics,
+    _ orderedRegression: [Double]?
+  ) -> LossResult {
+    let positives = partition.positives
+    var statistics = statistics
     statistics.buckets = model.buckets
     statistics.relevantNegatives = model.relevantCount
 
