@@ -45,10 +45,12 @@ public struct ALRPLoss: LossDefinition {
     var weights = [Double](repeating: 0, count: count)
     var ranks = [Double](repeating: 0, count: count)
     var precisionSum = 0.0
+    var first = 0  // positives below have H(p_j − p_i) = 0
     for i in 0..<count {
+      first = step.firstNonZero(in: p, above: p[i], from: first)
       var rankPositive = 1.0
       var weightedRegression = 0.0
-      for j in 0..<count where j != i {
+      for j in first..<count where j != i {
         let h = step(p[j] - p[i])
         rankPositive += h
         weightedRegression += h * regression[j]

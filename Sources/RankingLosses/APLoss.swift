@@ -72,9 +72,11 @@ public struct APLoss: LossDefinition {
     var errorSum = 0.0
     var maxPrecision = 0.0
     // Ascending logits: the order of the official loop, which interpolation depends on.
+    var first = 0  // positives below have H(p_j − p_i) = 0
     for i in 0..<count {
+      first = step.firstNonZero(in: p, above: p[i], from: first)
       var rankPositive = selfTerm
-      for j in 0..<count where j != i { rankPositive += step(p[j] - p[i]) }
+      for j in first..<count where j != i { rankPositive += step(p[j] - p[i]) }
       let rank = rankPositive + fp[i]
       let precision = rankPositive / rank
       if interpolated {

@@ -54,24 +54,33 @@ struct BucketedNegatives: NegativeModel {
     var k = positives.count
     var sum = 0.0
     var size = 0
+    var highest = 0.0
+    var lowest = 0.0
+    // The mean of a bucket lies between its extremes; the rounded quotient might not (three
+    // copies of −1e30 sum and divide to a neighbour of −1e30), and a mean below a tied positive
+    // would lose the tie at δ = 0. So the quotient is clamped to the bucket's range.
+    func close() {
+      means.append(min(max(sum / Double(size), lowest), highest))
+      sizes.append(Double(size))
+    }
     for (position, key) in keys.enumerated() {
       let q = L.fromDescendingSortKey(key)
       var bucket = k
       while bucket > 0 && q < positives[bucket - 1] { bucket -= 1 }
       if bucket != k && size > 0 {
-        means.append(sum / Double(size))
-        sizes.append(Double(size))
+        close()
         bucketStart.append(position)
         sum = 0
         size = 0
       }
       k = bucket
+      if size == 0 { highest = q }
+      lowest = q
       sum += q
       size += 1
     }
     if size > 0 {
-      means.append(sum / Double(size))
-      sizes.append(Double(size))
+      close()
       bucketStart.append(keys.count)
     }
     self.means = means

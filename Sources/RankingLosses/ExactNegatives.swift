@@ -160,13 +160,40 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
       var fp = total - prefixCount[hi]
       guard delta > 0 else { return fp }
       let lo = index.interval(Self.lowerBreak(p, delta))
-      let ramp =
-        (prefixOffset[hi] - prefixOffset[lo]) + (prefixCountLevel[hi] - prefixCountLevel[lo])
-        - DoubleDouble(product: prefixCount[hi] - prefixCount[lo], p - r)
+      let count = prefixCount[hi] - prefixCount[lo]
+      // Σ over the ramp of q − p, from the prefix sums when their rounding (double-double,
+      // ~2⁻¹⁰⁴ of the largest term) is negligible, else interval by interval.
+      let magnitude =
+        abs(prefixOffset[hi].head) + abs(prefixCountLevel[hi].head)
+        + abs(prefixCountLevel[lo].head) + count * abs(p - r)
+      var ramp: Double
+      if Self.isNegligible(magnitude, against: delta * max(1, count)) {
+        ramp =
+          ((prefixOffset[hi] - prefixOffset[lo]) + (prefixCountLevel[hi] - prefixCountLevel[lo])
+          - DoubleDouble(product: count, p - r)).value
+      } else {
+        var sum = DoubleDouble.zero
+        for k in lo..<hi {
+          sum = sum + offsets[k] + DoubleDouble(product: counts[k], breaks[k - 1] - p)
+        }
+        ramp = sum.value
+      }
       // Σ over the ramp of H = (q − p)/2δ + ½.
-      fp += ramp.value / (2 * delta) + (prefixCount[hi] - prefixCount[lo]) / 2
+      fp += ramp / (2 * delta) + count / 2
       return fp
     }
+  }
+
+  /// Whether a double-double sum whose terms reach `magnitude` is accurate to far better than
+  /// the tolerance (1e-13 relative) for a result of size `scale`.
+  ///
+  /// Prefix sums cancel: with logits of very different sizes (±1e30 beside O(1)) the prefix
+  /// sums reach 1e30·N and their ~2⁻¹⁰⁴ rounding is no longer small next to a ramp's content.
+  /// Then the sum is taken directly over the window, whose terms are all small (O(window),
+  /// at most O(P) per positive or interval; ordinary inputs never get here).
+  @inline(__always)
+  static func isNegligible(_ magnitude: Double, against scale: Double) -> Bool {
+    magnitude * 0x1p-100 <= 1e-13 * scale
   }
 
   /// Where p's ramp starts: p − δ, rounded.
@@ -215,6 +242,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
       w[i + 1] = w[i] + weights[i]
       v[i + 1] = v[i] + DoubleDouble(product: weights[i], positives[i] - r)
     }
+    let totalWeight = weights.reduce(0) { $0 + abs($1) }
     var value = [Double](repeating: 0, count: breaks.count + 1)
     var slope = [Double](repeating: 0, count: breaks.count + 1)
     for k in 1..<max(1, breaks.count + 1) {
@@ -225,11 +253,24 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
         continue
       }
       let active = w[z] - w[a]
-      // Σ_{a ≤ i < z} w_i (L_k − p_i) = (L_k − r)·ΣW − Σ w_i (p_i − r)
-      // Σ_{a ≤ i < z} w_i·H(L_k − p_i) with H = (L_k − p_i)/2δ + ½ on the ramp.
+      // Σ_{a ≤ i < z} w_i·H(L_k − p_i) with H = (L_k − p_i)/2δ + ½ on the ramp, where
+      // Σ w_i (L_k − p_i) = (L_k − r)·ΣW − Σ w_i (p_i − r) from the prefix sums when their
+      // rounding is negligible, else positive by positive.
       let level = breaks[k - 1] - r
-      let ramp = DoubleDouble(product: active.head, level) + active.tail * level - (v[z] - v[a])
-      value[k] = (w[a] + (ramp.value / (2 * delta) + active.value / 2)).value
+      let magnitude =
+        abs(level) * (abs(w[z].head) + abs(w[a].head)) + abs(v[z].head) + abs(v[a].head)
+      var ramp: Double
+      if Self.isNegligible(magnitude, against: delta * totalWeight) {
+        ramp =
+          (DoubleDouble(product: active.head, level) + active.tail * level - (v[z] - v[a])).value
+      } else {
+        var sum = DoubleDouble.zero
+        for i in a..<z {
+          sum = sum + DoubleDouble(product: weights[i], breaks[k - 1] - positives[i])
+        }
+        ramp = sum.value
+      }
+      value[k] = (w[a] + (ramp / (2 * delta) + active.value / 2)).value
       slope[k] = active.value / (2 * delta)
     }
     return (value, slope)

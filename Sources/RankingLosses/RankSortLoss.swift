@@ -52,13 +52,15 @@ public struct RankSortLoss: LossDefinition {
     var weights = [Double](repeating: 0, count: count)
     var rankingErrorSum = 0.0
     var sortingErrorSum = 0.0
+    var first = 0  // positives below have H(p_j − p_i) = 0
     for i in 0..<count {
+      first = step.firstNonZero(in: p, above: p[i], from: first)
       var rankPositive = 0.0  // R_i
       var currentError = 0.0  // Σ H (1 − t_j)
       var targetRank = 0.0  // Σ H [t_j ≥ t_i]
       var targetError = 0.0  // Σ H [t_j ≥ t_i] (1 − t_j)
       var missorted = 0.0  // M_i
-      for j in 0..<count {
+      for j in first..<count {
         let h = step(p[j] - p[i])
         // [t_j ≥ t_i] as 0 or 1 rather than a branch: IoUs are in random order, so a branch
         // would mispredict half the time; adding h·0 leaves a sum's bits unchanged.
@@ -80,7 +82,7 @@ public struct RankSortLoss: LossDefinition {
       if missorted > Self.epsilon {
         gradient[i] -= sortingError
         let share = sortingError / missorted
-        for j in 0..<count where t[j] < t[i] {
+        for j in first..<count where t[j] < t[i] {
           gradient[j] += step(p[j] - p[i]) * share
         }
       }

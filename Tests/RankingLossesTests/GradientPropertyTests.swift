@@ -12,7 +12,7 @@ import Testing
   /// examples and irrelevant negatives get exactly 0.
   @Test func gradientSumsToZeroAndSkipsIrrelevant() async {
     await propertyCheck(
-      count: 150, input: Problem.generator(maxCount: 200),
+      count: 1000, input: Problem.generator(maxCount: 80, extremes: true),
       Gen.element(of: MethodParityPropertyTests.deltas)
     ) { problem, delta in
       for (kind, method) in Self.cases {
@@ -35,7 +35,7 @@ import Testing
   /// Permuting the input permutes the gradient and leaves the loss unchanged.
   @Test func permutationInvariance() async {
     await propertyCheck(
-      count: 100, input: Problem.generator(maxCount: 200), Gen.int(in: 0...Int.max),
+      count: 1000, input: Problem.generator(maxCount: 80, extremes: true), Gen.int(in: 0...Int.max),
       Gen.element(of: MethodParityPropertyTests.deltas)
     ) { problem, seed, delta in
       var generator = SplitMix64(seed: UInt64(seed))
@@ -57,6 +57,43 @@ import Testing
         if let ranks = result.ranks, let expectedRanks = expected.ranks {
           #expect(zip(ranks, expectedRanks).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, $1) })
         }
+      }
+    }
+  }
+}
+
+extension GradientPropertyTests {
+  /// Adding a constant to every logit changes nothing: the losses only see differences. Grid
+  /// logits and whole-number shifts keep the arithmetic exact, so only summation order differs.
+  @Test func shiftInvariance() async {
+    await propertyCheck(
+      count: 1000, input: Problem.gridGenerator(maxCount: 80), Gen.int(in: -1000...1000),
+      Gen.element(of: MethodParityPropertyTests.deltas)
+    ) { problem, shift, delta in
+      var shifted = problem
+      shifted.logits = problem.logits.map { $0 + Double(shift) }
+      for (kind, method) in Self.cases {
+        let loss = kind.loss(delta: delta!)
+        let original = try problem.evaluate(loss, kind, method)
+        let moved = try shifted.evaluate(loss, kind, method)
+        let agreement = Agreement(moved, reference: original)
+        #expect(agreement.holds(relative: 1e-9, absolute: 1e-15), "\(kind) \(method): \(agreement)")
+      }
+    }
+  }
+
+  /// AP and aLRP losses are 1 − a mean precision, in [0, 1]; RS's ranking part is a mean ranking
+  /// error, in [0, 1]. For every method and δ, extreme logits included.
+  @Test func lossBounds() async {
+    await propertyCheck(
+      count: 1000, input: Problem.generator(maxCount: 80, extremes: true),
+      Gen.element(of: MethodParityPropertyTests.deltas)
+    ) { problem, delta in
+      for (kind, method) in Self.cases {
+        let result = try problem.evaluate(kind.loss(delta: delta!), kind, method)
+        let bounded = kind == .rs ? result.rankingLoss! : result.loss
+        #expect(bounded >= 0 && bounded <= 1, "\(kind) \(method): \(bounded)")
+        if kind == .rs { #expect(result.sortingLoss!.isFinite) }
       }
     }
   }

@@ -10,7 +10,8 @@ import Testing
   /// the bucket above it), for every loss: RS, aLRP, and AP in its plain (official bucketed)
   /// variant.
   @Test func bucketedEqualsNaiveAtDeltaZero() async {
-    await propertyCheck(count: 300, input: Problem.generator(maxCount: 300)) { problem in
+    await propertyCheck(count: 1000, input: Problem.generator(maxCount: 120, extremes: true)) {
+      problem in
       for (kind, loss) in [
         (LossKind.rs, RankSortLoss(delta: 0) as any RankingLoss),
         (.alrp, ALRPLoss(delta: 0)), (.ap, APLoss(delta: 0, variant: .plain)),
@@ -23,11 +24,13 @@ import Testing
     }
   }
 
-  /// The exact method equals naive at every δ, for all three losses (AP interpolated).
+  /// The exact method equals naive at every δ, for all three losses (AP interpolated), also with
+  /// logits of ±1e30 (δ below their spacing) and subnormals.
   @Test(arguments: LossKind.allCases)
   func exactEqualsNaiveAtEveryDelta(kind: LossKind) async {
     await propertyCheck(
-      count: 200, input: Problem.generator(maxCount: 300), Gen.element(of: Self.deltas)
+      count: 1000, input: Problem.generator(maxCount: 120, extremes: true),
+      Gen.element(of: Self.deltas)
     ) { problem, delta in
       let loss = kind.loss(delta: delta!)
       let naive = try problem.evaluate(loss, kind, .naive)

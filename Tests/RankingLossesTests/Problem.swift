@@ -44,14 +44,23 @@ struct Problem: Sendable, CustomStringConvertible {
     "Problem(logits: \(logits), targets: \(targets), regressionLosses: \(regressionLosses))"
   }
 
-  /// Problems of 1...`maxCount` examples.
-  static func generator(maxCount: Int) -> Generator<Problem, some SendableSequenceType> {
+  /// Logits that stress the arithmetic: huge (δ is below their spacing, so p ± δ rounds to p),
+  /// subnormal, and signed zeros.
+  static let extremeLogits: [Double] = [1e30, -1e30, 3e29, 5e-324, -5e-324, 1e-310, 0, -0.0]
+
+  /// Problems of 1...`maxCount` examples. With `extremes`, about one logit in eight is taken
+  /// from ``extremeLogits``.
+  static func generator(maxCount: Int, extremes: Bool = false)
+    -> Generator<Problem, some SendableSequenceType>
+  {
     let example = zip(
-      Gen.double(in: -4...4), Gen.int(in: 0...19), Gen.double(in: 0.05...1), Gen.double(in: 0...2)
+      Gen.double(in: -4...4), Gen.int(in: 0...19), Gen.double(in: 0.05...1), Gen.double(in: 0...2),
+      Gen.int(in: 0...63)
     )
     .map { example -> (Double, Double, Double) in
-      let (logit, label, iou, regression) = example
-      let snapped = label % 3 == 0 ? (logit * 2).rounded() / 2 : logit
+      let (logit, label, iou, regression, pick) = example
+      var value = label % 3 == 0 ? (logit * 2).rounded() / 2 : logit
+      if extremes && pick < extremeLogits.count { value = extremeLogits[pick] }
       let target: Double =
         switch label {
         case 0...11: 0
@@ -59,7 +68,7 @@ struct Problem: Sendable, CustomStringConvertible {
         case 16...18: (iou * 10).rounded(.up) / 10
         default: -1
         }
-      return (snapped, target, regression)
+      return (value, target, regression)
     }
     return example.array(of: 1...maxCount).map { examples in
       let positives = examples.filter { $0.1 > 0 }
@@ -67,5 +76,16 @@ struct Problem: Sendable, CustomStringConvertible {
         logits: examples.map(\.0), targets: examples.map(\.1),
         regressionLosses: positives.map(\.2))
     }
+  }
+
+  /// Problems whose logits are multiples of 2⁻⁶ in [−8, 8], so adding a whole number to every
+  /// logit is exact and cannot create or break a tie.
+  static func gridGenerator(maxCount: Int) -> Generator<Problem, some SendableSequenceType> {
+    zip(generator(maxCount: maxCount), Gen.int(in: -512...512).array(of: maxCount))
+      .map { problem, grid in
+        var problem = problem
+        problem.logits = problem.logits.indices.map { Double(grid[$0]) / 64 }
+        return problem
+      }
   }
 }
