@@ -57,6 +57,12 @@ public enum NPZArchive {
         path: path, reason: "cannot write: expected distinct non-empty keys, found '\(key)'")
     }
     let target = URL(fileURLWithPath: path)
+    var isFolder: ObjCBool = false
+    let folder = target.deletingLastPathComponent().path
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue
+    else {
+      throw DataError(path: path, reason: "cannot write: the folder '\(folder)' does not exist")
+    }
     let temporary = target.deletingLastPathComponent().appendingPathComponent(
       ".\(target.lastPathComponent).\(UUID().uuidString).tmp")
     do {
@@ -68,7 +74,7 @@ public enum NPZArchive {
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       if let error = error as? DataError { throw error }
-      throw DataError(path: path, reason: "cannot write: \(error)")
+      throw DataError(path: path, reason: "cannot write: \(error.localizedDescription)")
     }
   }
 

@@ -48,7 +48,7 @@ struct BenchCommand: ParsableCommand {
 
   @Option(
     name: .customLong("method"),
-    help: "Methods, comma-separated or repeated (default: floor,naive,bucketed,exact).")
+    help: "Methods, comma-separated or repeated (default: floor,naive,bucketed,exact; floor is always included).")
   var methods: [String] = []
 
   @Option(name: .customLong("pos"), help: "Values of P, the number of positives.")
@@ -182,7 +182,11 @@ struct BenchCommand: ParsableCommand {
     } else {
       throw BenchPlan.Error(description: "unknown loss '\(loss)' (rs, ap, alrp or all)")
     }
-    let methodNames = methods.flatMap { $0.split(separator: ",").map(String.init) }
+    // The floor row is always measured: every table compares against it.
+    var methodNames = methods.flatMap { $0.split(separator: ",").map(String.init) }
+    if !methodNames.isEmpty && !methodNames.contains(BenchMethod.floor.rawValue) {
+      methodNames.insert(BenchMethod.floor.rawValue, at: 0)
+    }
     let budgetSeconds: Double? = budget == "none" ? nil : try NumberParsing.real(budget)
     let seedValue = try NumberParsing.count(seed)
     return BenchPlan(
