@@ -25,9 +25,9 @@ struct BucketedNegatives: NegativeModel {
   /// Non-empty buckets: their mean logit and their size.
   let means: [Double]
   let sizes: [Double]
-  /// Relevant negatives' input positions, sorted by descending logit (ties by position), so
-  /// that bucket b is `members[bucketStart[b]..<bucketStart[b + 1]]`.
-  let members: [Int]
+  /// The relevant negatives sorted by descending logit (ties by position), so that bucket b is
+  /// `bucketStart[b]..<bucketStart[b + 1]` of it.
+  let members: SortedNegatives
   let bucketStart: [Int]
 
   var buckets: Int? { means.count }
@@ -43,7 +43,7 @@ struct BucketedNegatives: NegativeModel {
 
     // The relevant negatives, sorted by descending logit; the sort is stable, so equal logits
     // stay in input order and the result never depends on the sort.
-    let (keys, members) = Self.sortedRelevantNegatives(
+    let members = Self.sortedRelevantNegatives(
       logits: logits, targets: targets, partition: partition)
 
     // Walk down the sorted negatives with a pointer into the ascending positives: bucket k holds
@@ -63,8 +63,8 @@ struct BucketedNegatives: NegativeModel {
       means.append(min(max(sum / Double(size), lowest), highest))
       sizes.append(Double(size))
     }
-    for (position, key) in keys.enumerated() {
-      let q = L.fromDescendingSortKey(key)
+    for position in 0..<members.count {
+      let q = L.fromDescendingSortKey(members.key(position))
       var bucket = k
       while bucket > 0 && q < positives[bucket - 1] { bucket -= 1 }
       if bucket != k && size > 0 {
@@ -81,7 +81,7 @@ struct BucketedNegatives: NegativeModel {
     }
     if size > 0 {
       close()
-      bucketStart.append(keys.count)
+      bucketStart.append(members.count)
     }
     self.means = means
     self.sizes = sizes
@@ -92,7 +92,7 @@ struct BucketedNegatives: NegativeModel {
   /// (sort key, input position) of every relevant negative, by descending logit.
   private static func sortedRelevantNegatives<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition
-  ) -> (keys: [UInt64], positions: [Int]) {
+  ) -> SortedNegatives {
     let threshold = partition.threshold
     if L.sortKeyBytes == 4 && logits.count <= Int(UInt32.max) {
       // float32: key in the high half, position in the low half of one UInt64.
@@ -107,7 +107,7 @@ struct BucketedNegatives: NegativeModel {
         return items
       }.flatMap { $0 }
       RadixSort.sortByHigh32(&packed)
-      return (packed.map { $0 >> 32 }, packed.map { Int($0 & 0xFFFF_FFFF) })
+      return SortedNegatives(packed: packed)
     }
     let parts = partition.chunking.map(partition.parallelism) { range in
       var keys: [UInt64] = []
@@ -124,7 +124,7 @@ struct BucketedNegatives: NegativeModel {
     var keys = parts.flatMap(\.0)
     var positions = parts.flatMap(\.1)
     RadixSort.sort(keys: &keys, values: &positions, keyBytes: L.sortKeyBytes)
-    return (keys, positions)
+    return SortedNegatives(keys: keys, positions: positions)
   }
 
   func falsePositives() -> [Double] {
@@ -139,7 +139,33 @@ struct BucketedNegatives: NegativeModel {
     for b in means.indices {
       var g = 0.0
       for (p, w) in zip(positives, weights) where w != 0 { g += step(means[b] - p) * w }
-      for i in members[bucketStart[b]..<bucketStart[b + 1]] { gradient[i] = g }
+      for j in bucketStart[b]..<bucketStart[b + 1] { gradient[members.position(j)] = g }
     }
   }
+}
+
+/// Sort keys and input positions of the relevant negatives, in sorted order. For float32 logits
+/// each element is one UInt64 (key in the high half, position in the low half), so the sort
+/// moves and the walks read half the bytes; for float64 keys and positions are separate.
+struct SortedNegatives {
+  private let items: [UInt64]
+  private let keys: [UInt64]?
+
+  init(packed: [UInt64]) {
+    items = packed
+    keys = nil
+  }
+
+  init(keys: [UInt64], positions: [Int]) {
+    items = positions.map { UInt64($0) }
+    self.keys = keys
+  }
+
+  var count: Int { items.count }
+
+  @inline(__always)
+  func key(_ i: Int) -> UInt64 { keys?[i] ?? items[i] >> 32 }
+
+  @inline(__always)
+  func position(_ i: Int) -> Int { Int(keys == nil ? items[i] & 0xFFFF_FFFF : items[i]) }
 }
