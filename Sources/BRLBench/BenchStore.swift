@@ -99,8 +99,7 @@ public final class BenchStore: Sendable {
       }
     }
     do {
-      writer = try DatabaseQueue(path: path, configuration: configuration)
-      try Self.prepareSchema(writer, path: path, readOnly: mode == .readOnly)
+      writer = try Self.openQueue(path: path, configuration: configuration, mode: mode)
       if mode != .readOnly {
         try writer.write { db in try Self.markStaleRuns(db, currentHost: currentHost) }
       }
@@ -110,6 +109,31 @@ public final class BenchStore: Sendable {
       throw Self.storeError(error, path: path)
     } catch {
       throw BenchStoreError.cannotOpen(path: path, reason: "\(error)")
+    }
+  }
+
+  /// Opens the connection and checks (or migrates) the schema.
+  private static func openQueue(path: String, configuration: Configuration, mode: OpenMode)
+    throws -> DatabaseQueue
+  {
+    do {
+      let queue = try DatabaseQueue(path: path, configuration: configuration)
+      try prepareSchema(queue, path: path, readOnly: mode == .readOnly)
+      return queue
+    } catch let error as DatabaseError
+      where mode == .readOnly
+      && (error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_IOERR)
+      && isOnReadOnlyFileSystem(path) && !FileManager.default.fileExists(atPath: path + "-wal")
+    {
+      // A WAL database on a read-only file system (a CI artifact, a read-only mount): SQLite
+      // cannot create the -shm file it reads through. With no -wal file everything is in the
+      // main file, and nothing can change it, so it can be read as immutable (a URI filename;
+      // where SQLite was built without URI support this fails like the first attempt).
+      let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+      let queue = try DatabaseQueue(
+        path: "file:\(encoded)?immutable=1", configuration: configuration)
+      try prepareSchema(queue, path: path, readOnly: true)
+      return queue
     }
   }
 
@@ -348,15 +372,19 @@ public final class BenchStore: Sendable {
   /// Why `path` (or, if it does not exist, its folder) cannot be written, or nil if it can.
   static func whyNotWritable(_ path: String) -> String? {
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var info = statvfs()
-    if statvfs(folder, &info) == 0, info.f_flag & UInt(ST_RDONLY) != 0 {
-      return "it is on a read-only file system"
-    }
+    if isOnReadOnlyFileSystem(path) { return "it is on a read-only file system" }
     if access(folder, W_OK) != 0 { return "its folder \(folder) is not writable" }
     if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
       return "the file is not writable"
     }
     return nil
+  }
+
+  /// Whether the folder of `path` is on a file system mounted read-only.
+  static func isOnReadOnlyFileSystem(_ path: String) -> Bool {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var info = statvfs()
+    return statvfs(folder, &info) == 0 && info.f_flag & UInt(ST_RDONLY) != 0
   }
 
   /// The bytes available to an unprivileged user on the file system of `path` (or of its
