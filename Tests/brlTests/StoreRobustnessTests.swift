@@ -13,6 +13,7 @@ import Testing
 
   @Test(.timeLimit(.minutes(3))) func twoBenchesWriteOneDatabaseAtOnce() throws {
     let folder = try BRLProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
     let db = folder.appendingPathComponent("shared.sqlite").path  // created by the race
     let arguments = [
       "bench", "--neg", "1e4,2e4", "--pos", "10,20", "--repeats", "2", "--warmup", "0",
@@ -39,6 +40,7 @@ import Testing
 
   @Test(.timeLimit(.minutes(3))) func killNineLeavesASoundDatabaseAndAnInterruptedRun() throws {
     let folder = try BRLProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
     let db = folder.appendingPathComponent("killed.sqlite").path
     let child = try BRLChild.start(
       ["bench", "--neg", "1e5,2e5,3e5,4e5", "--pos", "50", "--repeats", "50", "--db", db],
@@ -83,6 +85,7 @@ import Testing
 
   @Test func verifyRecordsEveryComparisonAndReportListsThem() throws {
     let folder = try BRLProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
     let db = folder.appendingPathComponent("parity.sqlite").path
     let run = try BRLProcess.run(["verify", "--record", "--db", db, Self.smallInput])
     #expect(run.status == 0, "\(run.stderr)")
@@ -112,6 +115,7 @@ import Testing
   /// nothing, says so, and exits 2.
   @Test func aFailedWriteKeepsNothingOfTheInvocation() throws {
     let folder = try BRLProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
     let db = folder.appendingPathComponent("parity.sqlite").path
     #expect(try BRLProcess.run(["verify", "--record", "--db", db, Self.smallInput]).status == 0)
     let before = try #require(count("parity", in: db))
@@ -133,6 +137,7 @@ import Testing
   /// An input that cannot be checked: the other inputs' results are not recorded either.
   @Test func anUncheckedInputRecordsNothing() throws {
     let folder = try BRLProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
     let db = folder.appendingPathComponent("parity.sqlite").path
     let missing = folder.appendingPathComponent("missing.npz").path
     let run = try BRLProcess.run(["verify", "--record", "--db", db, Self.smallInput, missing])
@@ -145,7 +150,10 @@ import Testing
   /// `brl report` reads a database on a read-only file system (as immutable).
   @Test(.enabled(if: Tmpfs.available)) func reportReadsFromAReadOnlyFileSystem() throws {
     let mount = try Tmpfs.mount(kilobytes: 256)
-    defer { mount.unmount() }
+    defer {
+      mount.unmount()
+      try? FileManager.default.removeItem(at: mount.folder)
+    }
     let db = mount.folder.appendingPathComponent("bench.sqlite").path
     #expect(try BRLProcess.run(tinyBench(db)).status == 0)
     #expect(try BRLProcess.run(["verify", "--record", "--db", db, Self.smallInput]).status == 0)
@@ -198,8 +206,12 @@ import Testing
     let folder = try BRLProcess.temporaryDirectory()
     var mount: Tmpfs? = nil
     defer {
-      mount?.unmount()
+      if let mount {
+        mount.unmount()
+        try? FileManager.default.removeItem(at: mount.folder)
+      }
       chmod(folder.path, 0o755)
+      try? FileManager.default.removeItem(at: folder)
     }
     var db = folder.appendingPathComponent("bench.sqlite").path
     switch failure.setup {

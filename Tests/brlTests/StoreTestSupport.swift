@@ -74,6 +74,7 @@ struct Tmpfs {
 
   static let available: Bool = {
     guard getuid() == 0, let folder = try? BRLProcess.temporaryDirectory() else { return false }
+    defer { try? FileManager.default.removeItem(at: folder) }
     guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", folder.path]) else {
       return false
     }
