@@ -1,6 +1,9 @@
 import GRDB
 
 extension BenchStore {
+  /// The migration that gave `parity` its current shape.
+  static let parityMigration = "v2: parity input fingerprint, tolerances, nullable differences"
+
   /// The schema, as a list of migrations that only ever grows.
   ///
   /// GRDB records the identifiers of applied migrations in `grdb_migrations`. A database that
@@ -47,7 +50,7 @@ extension BenchStore {
         t.column("stddev_s", .double).notNull()
         t.column("peak_rss_bytes", .integer)
       }
-      // Filled by a later `brl verify --record`: one row per compared method pair.
+      // Filled by `brl verify --record`: one row per compared method pair (rebuilt by v2).
       try db.create(table: "parity") { t in
         t.autoIncrementedPrimaryKey("id")
         // A check need not belong to a run.
@@ -62,6 +65,50 @@ extension BenchStore {
         t.column("max_rel_diff", .double).notNull()
         t.column("verdict", .text).notNull()
       }
+    }
+
+    // `brl verify --record`: the input's path, size and (targets) second file, the
+    // requirement and tolerances, the loss difference, and NULL for a NaN difference (v1 made
+    // the differences NOT NULL, and SQLite stores NaN as NULL). SQLite cannot relax a NOT NULL
+    // column in place, so the table is rebuilt, keeping any rows (v1 never wrote one).
+    migrator.registerMigration(parityMigration) { db in
+      try db.create(table: "parity_v2") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("run_id", .integer).references("runs", onDelete: .setNull)
+        t.column("created_at", .datetime).notNull()
+        t.column("input_path", .text).notNull()
+        // FNV-1a 64 of the input's bytes, hex: identifies the file, does not authenticate it.
+        t.column("input_hash", .text).notNull()
+        t.column("input_size", .integer)
+        t.column("targets_path", .text)
+        t.column("targets_hash", .text)
+        t.column("targets_size", .integer)
+        t.column("loss", .text).notNull()
+        t.column("delta", .double).notNull()
+        t.column("method_a", .text).notNull()
+        t.column("method_b", .text).notNull()
+        t.column("requirement", .text)
+        t.column("loss_abs_diff", .double)
+        t.column("max_abs_diff", .double)
+        t.column("max_rel_diff", .double)
+        t.column("rtol", .double)
+        t.column("atol", .double)
+        t.column("verdict", .text).notNull()
+        t.column("brl_version", .text)
+        t.column("host_name", .text)
+      }
+      try db.execute(
+        sql: """
+          INSERT INTO parity_v2 (id, run_id, created_at, input_path, input_hash, loss, delta,
+                                 method_a, method_b, max_abs_diff, max_rel_diff, verdict)
+          SELECT id, run_id, created_at, '', input_hash, loss, delta,
+                 method_a, method_b, max_abs_diff, max_rel_diff, verdict
+          FROM parity
+          """)
+      try db.drop(table: "parity")
+      try db.rename(table: "parity_v2", to: "parity")
+      try db.create(index: "parity_on_run_id", on: "parity", columns: ["run_id"])
+      try db.create(index: "parity_on_input_hash", on: "parity", columns: ["input_hash"])
     }
 
     return migrator

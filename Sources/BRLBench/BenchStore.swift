@@ -1,20 +1,29 @@
 import Foundation
 import GRDB
 
-/// The SQLite database of benchmark runs (GRDB over the system libsqlite3).
+/// The SQLite database of benchmark runs and parity checks (GRDB over the system libsqlite3).
 ///
 /// One file holds every run: `runs` (one row per `brl bench`, with the machine and build),
-/// `measurements` (one row per point) and `parity` (reserved for `brl verify --record`).
+/// `measurements` (one row per point) and `parity` (one row per comparison of
+/// `brl verify --record`).
 ///
-/// The store is built for a command line that may be interrupted at any moment:
+/// The store is built for a command line that may be interrupted at any moment, run by several
+/// processes at once, and pointed at any file:
 ///
 /// - a run is inserted as `running` before its first point (``beginRun(_:)``), and each
 ///   measurement is committed in its own short transaction as soon as it is taken
-///   (``record(_:runID:)``), so Ctrl-C or a crash loses at most the point in progress;
-/// - the database is in WAL mode, so `brl report` can read while a bench writes, and waits up to
-///   10 s for a lock instead of failing at once;
+///   (``record(_:runID:)``), so Ctrl-C, a crash or `kill -9` loses at most the point in progress;
+/// - the database is in WAL mode, so `brl report` can read while a bench writes; every write is
+///   one short `BEGIN IMMEDIATE` transaction, and a writer waits up to ``busyTimeout`` seconds
+///   for the lock instead of failing at once, so two `brl bench` can share one file;
+/// - a `running` run whose process is gone (same host, `kill(pid, 0)` fails, or the process is
+///   a zombie) is read as `interrupted`, and marked so in the file when the store is next
+///   opened for writing (``RunRecord/looksStale(currentHost:)``);
+/// - the parity rows of one `brl verify --record` are written in one transaction
+///   (``recordParity(_:)``): all of them or none;
 /// - the schema is versioned with GRDB's `DatabaseMigrator` (``migrator``); a database migrated
-///   by a newer brl is refused, never modified.
+///   by a newer brl is refused, never modified. Two processes creating the same file at once
+///   are fine: the loser of the migration race sees the winner's schema and goes on.
 ///
 /// Failures are reported as ``BenchStoreError`` with the path in the message.
 ///
@@ -23,55 +32,152 @@ import GRDB
 ///     try store.record(measurement, runID: run.id!)
 ///     try store.finishRun(run.id!, status: .complete)
 public final class BenchStore: Sendable {
-  /// Whether opening may create the file.
+  /// Whether opening may create the file, and whether the store may write.
   public enum OpenMode: Sendable {
-    /// Create the folders and the database if missing (`brl bench`).
+    /// Create the folders and the database if missing (`brl bench`, and `brl verify --record`
+    /// with the default path).
     case createIfMissing
-    /// Fail with ``BenchStoreError/missingDatabase(path:)`` if missing (`brl report`).
+    /// Create the database if missing, but not its folder: a missing folder is
+    /// ``BenchStoreError/missingFolder(path:folder:)`` (`brl verify --record --db PATH`).
+    case createFileOnly
+    /// Fail with ``BenchStoreError/missingDatabase(path:)`` if missing; migrate an older schema.
     case existingOnly
+    /// Fail if missing; never create, migrate or change anything (`brl report`). Writing
+    /// methods fail with ``BenchStoreError/readOnly(path:reason:)``.
+    case readOnly
   }
+
+  /// How long a writer waits for another process's transaction before giving up, in seconds.
+  public static let busyTimeout: TimeInterval = 30
 
   /// The database file.
   public let path: String
+  /// Whether the store was opened with ``OpenMode/readOnly``.
+  public let isReadOnly: Bool
+  /// This machine's host name, to tell stale runs (see ``RunRecord/looksStale(currentHost:)``).
+  public let currentHost: String
   private let writer: DatabaseQueue
 
-  /// Opens (or creates) the database at `path` and brings its schema up to date.
+  /// Opens (or creates) the database at `path` and, unless read-only, brings its schema up to
+  /// date and marks the stale runs of this host `interrupted`.
   ///
   /// - Throws: ``BenchStoreError``.
   public init(path: String, mode: OpenMode = .createIfMissing) throws {
     self.path = path
+    isReadOnly = mode == .readOnly
+    currentHost = MachineInfo.hostName()
     let fileManager = FileManager.default
-    if !fileManager.fileExists(atPath: path) {
-      guard mode == .createIfMissing else { throw BenchStoreError.missingDatabase(path: path) }
+    var isFolder: ObjCBool = false
+    if fileManager.fileExists(atPath: path, isDirectory: &isFolder) {
+      if isFolder.boolValue {
+        throw BenchStoreError.cannotOpen(path: path, reason: "it is a folder, not a file")
+      }
+    } else {
       let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-      do {
-        try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      } catch {
-        throw BenchStoreError.cannotOpen(path: path, reason: "cannot create \(folder)")
+      switch mode {
+      case .existingOnly, .readOnly:
+        throw BenchStoreError.missingDatabase(path: path)
+      case .createFileOnly:
+        var folderIsFolder: ObjCBool = false
+        guard fileManager.fileExists(atPath: folder, isDirectory: &folderIsFolder),
+          folderIsFolder.boolValue
+        else { throw BenchStoreError.missingFolder(path: path, folder: folder) }
+      case .createIfMissing:
+        do {
+          try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+          throw BenchStoreError.cannotOpen(path: path, reason: "cannot create the folder \(folder)")
+        }
       }
     }
     var configuration = Configuration()
-    configuration.busyMode = .timeout(10)
-    configuration.prepareDatabase { db in
-      try db.execute(sql: "PRAGMA journal_mode = WAL")
+    configuration.busyMode = .timeout(Self.busyTimeout)
+    configuration.readonly = mode == .readOnly
+    if mode != .readOnly {
+      configuration.prepareDatabase { db in
+        try db.execute(sql: "PRAGMA journal_mode = WAL")
+      }
     }
     do {
-      writer = try DatabaseQueue(path: path, configuration: configuration)
-      let migrator = Self.migrator
-      let unknown = try writer.read { db in
-        try migrator.appliedIdentifiers(db).subtracting(
-          migrator.migrations)
+      writer = try Self.openQueue(path: path, configuration: configuration, mode: mode)
+      if mode != .readOnly {
+        try writer.write { db in try Self.markStaleRuns(db, currentHost: currentHost) }
       }
-      if !unknown.isEmpty {
-        throw BenchStoreError.newerSchema(path: path, unknownMigrations: unknown.sorted())
-      }
-      try migrator.migrate(writer)
     } catch let error as BenchStoreError {
       throw error
     } catch let error as DatabaseError {
       throw Self.storeError(error, path: path)
     } catch {
       throw BenchStoreError.cannotOpen(path: path, reason: "\(error)")
+    }
+  }
+
+  /// Opens the connection and checks (or migrates) the schema.
+  private static func openQueue(path: String, configuration: Configuration, mode: OpenMode)
+    throws -> DatabaseQueue
+  {
+    do {
+      let queue = try DatabaseQueue(path: path, configuration: configuration)
+      try prepareSchema(queue, path: path, readOnly: mode == .readOnly)
+      return queue
+    } catch let error as DatabaseError
+      where mode == .readOnly
+      && (error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_IOERR)
+      && isOnReadOnlyFileSystem(path) && !FileManager.default.fileExists(atPath: path + "-wal")
+    {
+      // A WAL database on a read-only file system (a CI artifact, a read-only mount): SQLite
+      // cannot create the -shm file it reads through. With no -wal file everything is in the
+      // main file, and nothing can change it, so it can be read as immutable (a URI filename;
+      // where SQLite was built without URI support this fails like the first attempt).
+      let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+      let queue = try DatabaseQueue(
+        path: "file:\(encoded)?immutable=1", configuration: configuration)
+      try prepareSchema(queue, path: path, readOnly: true)
+      return queue
+    }
+  }
+
+  /// Refuses a newer schema, then (unless read-only) runs the missing migrations.
+  ///
+  /// Two processes opening a new file at once both see it unmigrated, and the slower one's
+  /// reads or migration then fail (its table exists, or vanished from its view). So a failure
+  /// that is not about the file itself (not a database, full, read-only, I/O) is retried a few
+  /// times after a short pause: by then the other process has committed its migration, which
+  /// is atomic, and there is nothing left to do.
+  private static func prepareSchema(_ writer: DatabaseQueue, path: String, readOnly: Bool) throws {
+    let migrator = Self.migrator
+    var attempt = 0
+    while true {
+      attempt += 1
+      do {
+        let unknown = try writer.read { db in
+          try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        }
+        if !unknown.isEmpty {
+          throw BenchStoreError.newerSchema(path: path, unknownMigrations: unknown.sorted())
+        }
+        if !readOnly { try migrator.migrate(writer) }
+        return
+      } catch let error as DatabaseError {
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FULL, .SQLITE_READONLY, .SQLITE_IOERR,
+          .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH, .SQLITE_NOMEM:
+          throw error
+        default:
+          if attempt >= 8 { throw error }
+          usleep(useconds_t(20_000 * attempt))
+        }
+      }
+    }
+  }
+
+  /// Marks this host's `running` runs whose process is gone as `interrupted`.
+  private static func markStaleRuns(_ db: Database, currentHost: String) throws {
+    let running = try RunRecord.filter(RunRecord.Columns.status == RunStatus.running)
+      .filter(RunRecord.Columns.hostName == currentHost).fetchAll(db)
+    for run in running where run.looksStale(currentHost: currentHost) {
+      try RunRecord.filter(key: run.id).filter(RunRecord.Columns.status == RunStatus.running)
+        .updateAll(db, RunRecord.Columns.status.set(to: RunStatus.interrupted))
     }
   }
 
@@ -116,6 +222,21 @@ public final class BenchStore: Sendable {
     }
   }
 
+  /// Writes the parity rows of one `brl verify --record` in one transaction: all of them, or
+  /// (on any error) none. Returns them with their ids.
+  @discardableResult
+  public func recordParity(_ records: [ParityRecord]) throws -> [ParityRecord] {
+    try write { db in
+      var inserted: [ParityRecord] = []
+      inserted.reserveCapacity(records.count)
+      for var record in records {
+        try record.insert(db)
+        inserted.append(record)
+      }
+      return inserted
+    }
+  }
+
   // MARK: Reading
 
   /// Every run, newest first, with its number of measurements.
@@ -132,7 +253,7 @@ public final class BenchStore: Sendable {
       return try rows.map { row in
         let losses: String? = row["losses"]
         return RunSummary(
-          run: try RunRecord(row: row), measurementCount: row["measurement_count"],
+          run: resolved(try RunRecord(row: row)), measurementCount: row["measurement_count"],
           losses: losses.map { $0.split(separator: ",").map(String.init) } ?? [])
       }
     }
@@ -145,7 +266,7 @@ public final class BenchStore: Sendable {
     guard let run = try read({ try RunRecord.fetchOne($0, key: id) }) else {
       throw BenchStoreError.runNotFound(id: id, path: path)
     }
-    return run
+    return resolved(run)
   }
 
   /// The newest run other than `excluded`.
@@ -157,6 +278,14 @@ public final class BenchStore: Sendable {
         .order(RunRecord.Columns.id.desc).fetchOne(db)
     }
     guard let run else { throw BenchStoreError.noRuns(path: path) }
+    return resolved(run)
+  }
+
+  /// `run`, shown `interrupted` if it is a stale `running` run of this host.
+  private func resolved(_ run: RunRecord) -> RunRecord {
+    guard run.looksStale(currentHost: currentHost) else { return run }
+    var run = run
+    run.status = .interrupted
     return run
   }
 
@@ -171,6 +300,29 @@ public final class BenchStore: Sendable {
   /// Run `runID` and its measurements, as exported by `--json`.
   public func document(runID: Int64) throws -> BenchDocument {
     BenchDocument(run: try run(id: runID), measurements: try measurements(runID: runID))
+  }
+
+  /// The recorded parity rows, newest first (at most `limit`).
+  public func parityRecords(limit: Int? = nil) throws -> [ParityRecord] {
+    try read { db in
+      // A database still at v1 (opened read-only by `brl report`) has the old parity table,
+      // which v1 never filled.
+      let applied = try Self.migrator.appliedIdentifiers(db)
+      guard applied.contains(Self.parityMigration) else { return [] }
+      var request = ParityRecord.order(ParityRecord.Columns.id.desc)
+      if let limit { request = request.limit(limit) }
+      return try request.fetchAll(db)
+    }
+  }
+
+  /// The number of measurements in the database (all runs).
+  public func measurementCount() throws -> Int {
+    try read { try MeasurementRecord.fetchCount($0) }
+  }
+
+  /// `PRAGMA integrity_check`: `["ok"]` for a sound database, else SQLite's list of problems.
+  public func integrityCheck() throws -> [String] {
+    try read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
   }
 
   /// The identifiers of the applied migrations (for tests and diagnostics).
@@ -188,18 +340,61 @@ public final class BenchStore: Sendable {
 
   @discardableResult
   private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    if isReadOnly { throw BenchStoreError.readOnly(path: path, reason: "opened read-only") }
+    // GRDB wraps it in BEGIN IMMEDIATE ... COMMIT (rolled back if `body` throws).
     do { return try writer.write(body) } catch let error as DatabaseError {
       throw Self.storeError(error, path: path)
     }
   }
 
-  private static func storeError(_ error: DatabaseError, path: String) -> BenchStoreError {
+  static func storeError(_ error: DatabaseError, path: String) -> BenchStoreError {
     let reason = error.message ?? "\(error.resultCode)"
     switch error.resultCode {
     case .SQLITE_NOTADB, .SQLITE_CORRUPT:
       return .notADatabase(path: path, reason: reason)
+    case .SQLITE_FULL:
+      return .diskFull(path: path)
+    case .SQLITE_READONLY:
+      return .readOnly(path: path, reason: reason)
+    case .SQLITE_BUSY, .SQLITE_LOCKED:
+      return .busy(path: path, seconds: busyTimeout)
+    case .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_PERM:
+      // SQLite's message ("unable to open database file", "disk I/O error") does not say why;
+      // a full disk or a read-only location are the usual reasons.
+      if freeBytes(near: path) == 0 { return .diskFull(path: path) }
+      if let why = whyNotWritable(path) { return .readOnly(path: path, reason: why) }
+      return .cannotOpen(path: path, reason: reason)
     default:
       return .cannotOpen(path: path, reason: reason)
     }
+  }
+
+  /// Why `path` (or, if it does not exist, its folder) cannot be written, or nil if it can.
+  static func whyNotWritable(_ path: String) -> String? {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    if isOnReadOnlyFileSystem(path) { return "it is on a read-only file system" }
+    if access(folder, W_OK) != 0 { return "its folder \(folder) is not writable" }
+    if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
+      return "the file is not writable"
+    }
+    return nil
+  }
+
+  /// Whether the folder of `path` is on a file system mounted read-only.
+  static func isOnReadOnlyFileSystem(_ path: String) -> Bool {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var info = statvfs()
+    return statvfs(folder, &info) == 0 && info.f_flag & UInt(ST_RDONLY) != 0
+  }
+
+  /// The bytes available to an unprivileged user on the file system of `path` (or of its
+  /// folder), or nil if unknown.
+  static func freeBytes(near path: String) -> UInt64? {
+    var info = statvfs()
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    for candidate in [path, folder] where statvfs(candidate, &info) == 0 {
+      return UInt64(info.f_bavail) * UInt64(info.f_frsize)
+    }
+    return nil
   }
 }

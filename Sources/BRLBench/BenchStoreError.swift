@@ -13,6 +13,15 @@ public enum BenchStoreError: Error, Equatable, CustomStringConvertible {
   case runNotFound(id: Int64, path: String)
   /// The database holds no run.
   case noRuns(path: String)
+  /// The folder of an explicit `--db` does not exist (only `brl bench` creates folders).
+  case missingFolder(path: String, folder: String)
+  /// The disk (or quota) is full: nothing more could be written.
+  case diskFull(path: String)
+  /// The file or its folder is read-only (SQLite needs to write the -shm file even to read a
+  /// database in WAL mode).
+  case readOnly(path: String, reason: String)
+  /// Another process held the database locked for longer than the busy timeout.
+  case busy(path: String, seconds: Double)
 
   public var description: String {
     switch self {
@@ -29,6 +38,17 @@ public enum BenchStoreError: Error, Equatable, CustomStringConvertible {
       "no run \(id) in \(path) (`brl report` lists the runs)"
     case .noRuns(let path):
       "no runs recorded in \(path) yet (run `brl bench` first)"
+    case .missingFolder(let path, let folder):
+      "cannot create the database \(path): the folder \(folder) does not exist "
+        + "(create it, or pass another --db)"
+    case .diskFull(let path):
+      "cannot write the database \(path) (or its -wal and -shm files): the disk is full; "
+        + "the failed write changed nothing. Free some space or pass another --db"
+    case .readOnly(let path, let reason):
+      "cannot use the database \(path): \(reason) (SQLite writes the file, and its -wal and "
+        + "-shm files even to read it); copy it to a writable folder or pass another --db"
+    case .busy(let path, let seconds):
+      "the database \(path) stayed locked by another process for \(Int(seconds)) s; try again"
     }
   }
 }

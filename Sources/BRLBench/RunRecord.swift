@@ -117,9 +117,32 @@ public struct RunRecord: Codable, Equatable, Sendable, FetchableRecord, MutableP
   }
 
   /// A `running` run on this host whose process no longer exists: it crashed or was killed
-  /// without being marked.
+  /// (`kill -9`) without being marked. `brl report` shows it as `interrupted`, and the next
+  /// `brl bench` or `brl verify --record` marks it so in the database.
+  ///
+  /// The process is gone when `kill(pid, 0)` fails with `ESRCH`, or when `/proc/<pid>/stat` says
+  /// it is a zombie (dead, not yet reaped by its parent). Runs of other hosts are never stale:
+  /// their pids mean nothing here. (A pid reused by an unrelated process keeps a dead run
+  /// `running`; that errs on the side of not calling a live run dead.)
   public func looksStale(currentHost: String) -> Bool {
-    guard status == .running, hostName == currentHost, pid > 0 else { return false }
-    return kill(pid_t(pid), 0) != 0 && errno == ESRCH
+    guard status == .running, hostName == currentHost, pid > 0, pid <= Int(Int32.max) else {
+      return false
+    }
+    return !Self.processIsAlive(pid_t(pid))
+  }
+
+  /// Whether process `pid` exists on this machine and is not a zombie.
+  static func processIsAlive(_ pid: pid_t) -> Bool {
+    if kill(pid, 0) != 0 && errno == ESRCH { return false }
+    #if os(Linux)
+      // "pid (comm) S ...": the state is the first field after the last ')'.
+      if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      {
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        if state == "Z" || state == "X" { return false }
+      }
+    #endif
+    return true
   }
 }

@@ -7,7 +7,11 @@ import Testing
   @Test func migratesAnEmptyDatabase() throws {
     let path = temporaryDatabasePath()
     let store = try BenchStore(path: path)
-    #expect(try store.appliedMigrations() == ["v1: runs, measurements, parity"])
+    #expect(
+      try store.appliedMigrations() == [
+        "v1: runs, measurements, parity",
+        "v2: parity input fingerprint, tolerances, nullable differences",
+      ])
     let queue = try DatabaseQueue(path: path)
     let (tables, journal) = try queue.read { db in
       (
@@ -19,7 +23,7 @@ import Testing
     #expect(journal == "wal")
     #expect(try store.runs().isEmpty)
     // Opening again is a no-op.
-    #expect(try BenchStore(path: path).appliedMigrations().count == 1)
+    #expect(try BenchStore(path: path).appliedMigrations().count == 2)
   }
 
   @Test func runRoundTrips() throws {

@@ -15,13 +15,19 @@ struct ReportCommand: ParsableCommand {
       brl report --compare BASE [RUN] compare RUN (default: the newest other run) with BASE
       brl report --baseline FILE.json [RUN]
                                       compare with a run exported by --json (e.g. kept in CI)
+      brl report --parity [--json]    list the comparisons recorded by `brl verify --record`,
+                                      newest first (--limit N for the newest N)
 
       A comparison matches points on (loss, method, δ, P, N) and shows the ratio of the min and \
       of the median times. With --fail-if-slower 10%, brl exits 1 if a matched point's min time \
       (min of repeats) is more than 10% slower than the base's. Points whose repeats spread more \
       than 10% of their median (stddev, or median − min) are named as noisy.
 
-      Exit codes: 0 success, 1 slower than allowed, 2 missing database, run or baseline.
+      A run whose process is gone (killed, crashed) is shown as interrupted; its measured points \
+      are kept. brl report opens the database read-only: it never creates or changes a file.
+
+      Exit codes: 0 success, 1 slower than allowed, 2 missing or unusable database, run or \
+      baseline.
       """
   )
 
@@ -53,7 +59,18 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "Add a table with every statistic of every measurement.")
   var details = false
 
+  @Flag(help: "List the comparisons recorded by `brl verify --record`, newest first.")
+  var parity = false
+
+  @Option(help: "With --parity: show only the newest N comparisons.")
+  var limit: Int?
+
   func validate() throws {
+    if parity && (runText != nil || compare != nil || baseline != nil || csv || markdown) {
+      throw ValidationError("--parity lists the parity rows; it takes only --json and --limit")
+    }
+    if limit != nil && !parity { throw ValidationError("--limit goes with --parity") }
+    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     if [json, csv, markdown].filter({ $0 }).count > 1 {
       throw ValidationError("choose one of --json, --csv and --markdown")
     }
@@ -67,7 +84,9 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     do {
-      if compare != nil || baseline != nil {
+      if parity {
+        try listParity()
+      } else if compare != nil || baseline != nil {
         try runComparison()
       } else if let runText {
         try show(runText)
@@ -83,7 +102,45 @@ struct ReportCommand: ParsableCommand {
   }
 
   private func openStore() throws -> BenchStore {
-    try BenchStore(path: db ?? BenchStore.defaultPath(), mode: .existingOnly)
+    try BenchStore(path: db ?? BenchStore.defaultPath(), mode: .readOnly)
+  }
+
+  private func listParity() throws {
+    let store = try openStore()
+    let records = try store.parityRecords(limit: limit)
+    if json {
+      struct ParityList: Encodable { var parity: [ParityRecord] }
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      encoder.dateEncodingStrategy = .iso8601
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(
+        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+      print(
+        String(decoding: try encoder.encode(ParityList(parity: records)), as: UTF8.self))
+      return
+    }
+    if records.isEmpty {
+      print("No parity results in \(store.path) (record some with `brl verify --record`).")
+      return
+    }
+    func number(_ value: Double?) -> String {
+      guard let value else { return "nan" }
+      return value == 0 ? "0" : String(format: "%.2e", value)
+    }
+    var table = TextTable(columns: [
+      .init("id"), .init("recorded", .left), .init("input", .left), .init("fnv1a64/size", .left),
+      .init("loss", .left), .init("δ"), .init("method", .left), .init("vs", .left),
+      .init("|Δloss|"), .init("max |Δgrad|"), .init("rel"), .init("verdict", .left),
+    ])
+    for r in records {
+      table.append([
+        r.id.map(String.init) ?? "-", BenchReport.timestamp(r.createdAt), r.inputPath,
+        r.inputHash + (r.inputSize.map { "/\($0)" } ?? ""), r.loss, Format.number(r.delta),
+        r.methodA, r.methodB, number(r.lossAbsDiff), number(r.maxAbsDiff), number(r.maxRelDiff),
+        r.verdict,
+      ])
+    }
+    print(table.text(), terminator: "")
   }
 
   /// A run id or `latest`.

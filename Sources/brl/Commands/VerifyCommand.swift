@@ -1,4 +1,5 @@
 import ArgumentParser
+import BRLBench
 import BRLData
 import Foundation
 import RankingLosses
@@ -22,6 +23,15 @@ struct VerifyCommand: ParsableCommand {
 
       Exit status: 0 every required agreement holds, 1 one fails, 2 an input or usage error.
       With several inputs every input is checked and the status is the worst.
+
+      --record stores every comparison in the parity table of the benchmark database (--db,
+      else $BRL_DB, else $XDG_DATA_HOME/brl/bench.sqlite, else
+      ~/.local/share/brl/bench.sqlite; `brl report --parity` lists them): loss, δ, method
+      pair, differences, verdict, tolerances, and each input's path, size and FNV-1a 64 hash
+      (the hash identifies a file, it does not authenticate it). The rows are written in one
+      transaction after every input was checked: all or nothing. If an input cannot be checked,
+      or the database cannot be written, nothing is recorded and brl exits 2. An explicit
+      --db must be in an existing folder.
 
       Examples:
         brl verify dump.npz
@@ -71,7 +81,15 @@ struct VerifyCommand: ParsableCommand {
   @Flag(help: "Print one JSON object (schema in the README) instead of tables.")
   var json = false
 
+  @Flag(help: "Record the comparisons in the benchmark database (all or none).")
+  var record = false
+
+  @Option(
+    help: "With --record: the database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).")
+  var db: String?
+
   func validate() throws {
+    if db != nil && !record { throw ValidationError("--db goes with --record") }
     if inputOptions.targets != nil && inputs.count > 1 {
       throw ValidationError("--targets names the targets of one input; give one INPUT with it")
     }
@@ -84,14 +102,40 @@ struct VerifyCommand: ParsableCommand {
   }
 
   func run() throws {
+    // Open (and create) the database first, so a bad --db fails before any long check.
+    let store: BenchStore?
+    do {
+      store =
+        record
+        ? try BenchStore(
+          path: db ?? BenchStore.defaultPath(), mode: db == nil ? .createIfMissing : .createFileOnly
+        )
+        : nil
+    } catch {
+      printError("\(error)")
+      throw ExitCode(2)
+    }
     let terminal = isatty(STDOUT_FILENO) == 1 && !json
     var reports: [VerifyReport.Input] = []
+    var fingerprints: [String: FileFingerprint] = [:]
     for path in inputs {
+      if record {
+        // Hashed before reading, so the hash names the bytes that were checked.
+        for file in [path] + (inputOptions.targets.map { [$0] } ?? []) {
+          if fingerprints[file] == nil { fingerprints[file] = try? FileFingerprint(path: file) }
+        }
+      }
       let report = verify(path)
       if !json { print(report.text(colour: terminal)) }
       reports.append(report)
     }
-    let status = reports.map(\.exitCode).max() ?? 0
+    var status = reports.map(\.exitCode).max() ?? 0
+    if let store {
+      if let problem = recordParity(reports, fingerprints: fingerprints, in: store) {
+        printError(problem)
+        status = 2
+      }
+    }
     if json {
       try printJSON(
         VerifyReport(
@@ -99,6 +143,46 @@ struct VerifyCommand: ParsableCommand {
           inputs: reports))
     }
     if status != 0 { throw ExitCode(status) }
+  }
+
+  /// Writes the comparisons of every input in one transaction; returns why nothing was written,
+  /// or nil on success.
+  func recordParity(
+    _ reports: [VerifyReport.Input], fingerprints: [String: FileFingerprint], in store: BenchStore
+  ) -> String? {
+    let unchecked = reports.filter { $0.outcome == nil || $0.error != nil }.count
+    if unchecked > 0 {
+      return "\(unchecked) of \(reports.count) input\(reports.count == 1 ? "" : "s") could not be "
+        + "checked; nothing was recorded in \(store.path)"
+    }
+    let created = Date()
+    let host = MachineInfo.current(lookUpGitCommit: false).hostName
+    var records: [ParityRecord] = []
+    for report in reports {
+      guard let input = fingerprints[report.input] else {
+        return "cannot read \(report.input) to hash it; nothing was recorded in \(store.path)"
+      }
+      let targetsPath = inputOptions.targets
+      let targets = targetsPath.flatMap { fingerprints[$0] }
+      if targetsPath != nil && targets == nil {
+        return "cannot read \(targetsPath!) to hash it; nothing was recorded in \(store.path)"
+      }
+      for check in report.outcome?.checks ?? [] {
+        records.append(
+          ParityRecord(
+            check, createdAt: created, inputPath: report.input, input: input,
+            targetsPath: targetsPath, targets: targets, rtol: rtol, atol: atol,
+            brlVersion: BRLVersion.string, hostName: host))
+      }
+    }
+    do {
+      try store.recordParity(records)
+    } catch {
+      return "\(error); nothing was recorded"
+    }
+    printNote(
+      "recorded \(records.count) comparison\(records.count == 1 ? "" : "s") in \(store.path)")
+    return nil
   }
 
   /// Checks one input; an unusable input becomes an error entry (reported, exit 2).
