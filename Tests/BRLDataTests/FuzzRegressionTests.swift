@@ -144,3 +144,24 @@ struct FuzzRegression: Sendable, CustomTestStringConvertible {
     }
   }
 }
+
+/// The miniature deflate bombs among the NPZ seeds behave as `Fuzz/README.md` says: 64 KiB of
+/// zeros per member deflated to ~100 bytes, declared honestly (loads) or as 100 bytes (refused by
+/// the inflate cap before more than the declared size is kept).
+@Suite struct FuzzSeedBombTests {
+  static func seed(_ name: String) -> String {
+    FixturePaths.root.appendingPathComponent("fixtures/fuzz/npz/\(name)").path
+  }
+
+  @Test func honestBombLoads() throws {
+    let dump = try DumpReader.load(Self.seed("hand_bomb_honest.npz"))
+    #expect(dump.count == 16384)
+  }
+
+  @Test func lyingBombIsRefused() throws {
+    let error = try #require(throws: DataError.self) {
+      try DumpReader.load(Self.seed("hand_bomb_declared_small.npz"))
+    }
+    #expect(error.description.contains("deflate bomb"), "\(error.description)")
+  }
+}
