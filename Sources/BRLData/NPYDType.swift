@@ -159,7 +159,7 @@ public struct NPYDType: Equatable, Sendable, CustomStringConvertible {
       if name.isEmpty, case .string(let pad) = parts[1], pad.hasPrefix("|V"),
         let size = Int(pad.dropFirst(2)), size >= 0
       {
-        offset += size  // numpy's padding between aligned fields
+        offset = try advanced(offset, by: size)  // numpy's padding between aligned fields
         continue
       }
       guard case .string(let text) = parts[1] else {
@@ -174,12 +174,24 @@ public struct NPYDType: Equatable, Sendable, CustomStringConvertible {
         throw FormatProblem(reason: "expected distinct field names, found '\(name)' twice")
       }
       fields.append(Field(name: name, dtype: dtype, offset: offset))
-      offset += dtype.itemSize
+      offset = try advanced(offset, by: dtype.itemSize)
     }
     guard !fields.isEmpty else {
       throw FormatProblem(reason: "expected at least one field in a structured dtype, found none")
     }
     return NPYDType(kind: .structured, itemSize: offset, byteOrder: .notApplicable, fields: fields)
+  }
+
+  /// `offset + size`, refusing a record whose size does not fit in an Int (a padding of
+  /// `|V9223372036854775807` would otherwise trap).
+  private static func advanced(_ offset: Int, by size: Int) throws(FormatProblem) -> Int {
+    let (end, overflow) = offset.addingReportingOverflow(size)
+    guard !overflow else {
+      throw FormatProblem(
+        reason: "structured dtype: expected a record size that fits in 64 bits, found fields "
+          + "and padding adding up to more (overflow)")
+    }
+    return end
   }
 }
 

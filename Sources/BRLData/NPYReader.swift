@@ -14,6 +14,9 @@ public enum NPYReader {
   /// dtype with many fields can be long) and refuses more, so a corrupt length cannot make it
   /// decode megabytes of garbage as a header.
   public static let maximumHeaderLength = 1 << 20
+  /// The largest number of bytes an array's shape and dtype may span (the item size times the
+  /// non-zero extents), whatever the file holds: 256 TiB, beyond any address space.
+  public static let maximumByteSpan = 1 << 48
 
   /// Maps the file at `path` and parses it. The array's bytes stay in the mapping (no copy).
   public static func read(path: String) throws -> NPYArray {
@@ -72,15 +75,23 @@ public enum NPYReader {
     let header: NPYHeader
     do { header = try NPYHeader.parse(text) } catch { throw fail("header", error.reason) }
     let dataStart = headerStart + headerLength
-    var (count, overflow) = (1, false)
+    // numpy's rule: the item size times the product of the non-zero extents must be
+    // addressable, even when an extent is 0 and the array empty, since strides and field
+    // offsets are still computed from them. brl also caps it at 2^48 bytes (no machine addresses
+    // more), which keeps every stride, offset and pointer computed from the shape from
+    // overflowing.
+    var (span, overflow) = (header.dtype.itemSize, false)
     for extent in header.shape where !overflow {
-      (count, overflow) = count.multipliedReportingOverflow(by: extent)
+      (span, overflow) = span.multipliedReportingOverflow(by: Swift.max(extent, 1))
     }
-    let (byteCount, byteOverflow) = count.multipliedReportingOverflow(by: header.dtype.itemSize)
-    guard !overflow, !byteOverflow else {
+    guard !overflow, span <= maximumByteSpan else {
       throw fail(
-        "header", "shape \(header.shapeText) has more elements than fit in memory (overflow)")
+        "header",
+        "shape \(header.shapeText) of '\(header.dtype)' has more elements than fit in memory "
+          + "(overflow)")
     }
+    let count = header.shape.reduce(1, *)
+    let byteCount = count * header.dtype.itemSize
     let available = data.count - dataStart
     guard available >= byteCount else {
       throw fail(

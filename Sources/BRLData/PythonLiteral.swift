@@ -53,9 +53,16 @@ indirect enum PythonLiteral: Equatable {
     return value
   }
 
+  /// The deepest nesting of tuples, lists and dicts accepted. numpy's headers nest 3 deep (a
+  /// dict holding a list of field tuples); the limit keeps a header of a million `[` from
+  /// overflowing the stack of this recursive parser.
+  static let maximumDepth = 32
+
   private struct Parser {
     let scalars: [Unicode.Scalar]
     var index = 0
+    /// How many tuples, lists and dicts enclose the current position.
+    var depth = 0
 
     mutating func skipSpace() {
       while index < scalars.count, scalars[index].properties.isWhitespace { index += 1 }
@@ -71,6 +78,13 @@ indirect enum PythonLiteral: Equatable {
     mutating func value() throws(FormatProblem) -> PythonLiteral {
       skipSpace()
       guard index < scalars.count else { throw error("a value") }
+      if "([{".unicodeScalars.contains(scalars[index]) {
+        guard depth < PythonLiteral.maximumDepth else {
+          throw FormatProblem(
+            reason: "expected at most \(PythonLiteral.maximumDepth) nested brackets, found "
+              + "more at character \(index)")
+        }
+      }
       switch scalars[index] {
       case "'", "\"": return .string(try string())
       case "(":
@@ -160,6 +174,8 @@ indirect enum PythonLiteral: Equatable {
       items: [PythonLiteral], trailingComma: Bool
     ) {
       index += 1
+      depth += 1
+      defer { depth -= 1 }
       var items: [PythonLiteral] = []
       var trailingComma = false
       while true {
@@ -178,6 +194,8 @@ indirect enum PythonLiteral: Equatable {
 
     private mutating func dict() throws(FormatProblem) -> PythonLiteral {
       index += 1
+      depth += 1
+      defer { depth -= 1 }
       var items: [(key: String, value: PythonLiteral)] = []
       var separated = true
       while true {
