@@ -220,7 +220,9 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
               let q = logits[i].double
               if q >= threshold && targets[i] == 0 {
                 let k = index.interval(q)
-                output.value[i] = a[k] + s[k] * (q - b[k - 1])
+                // q − L_k is finite except past the top break point of an input spanning
+                // nearly ±Double.greatestFiniteMagnitude, where the slope is 0 (0·∞ = NaN).
+                output.value[i] = a[k] + s[k] * min(q - b[k - 1], .greatestFiniteMagnitude)
               } else {
                 output.value[i] = 0
               }

@@ -17,7 +17,9 @@ struct IntervalIndex: Sendable {
   init(breaks: [Double]) {
     let low = breaks.first ?? 0
     let high = breaks.last ?? 0
-    let cells = high > low ? 2 * breaks.count : 0
+    // No grid where the span overflows (logits near ±Double.greatestFiniteMagnitude): then
+    // every look-up is a binary search.
+    let cells = high > low && (high - low).isFinite ? 2 * breaks.count : 0
     let width = cells > 0 ? (high - low) / Double(cells) : 0
     self.breaks = breaks
     self.low = low

@@ -26,7 +26,9 @@ struct FuzzRegression: Sendable, CustomTestStringConvertible {
     self.expected = expect
   }
 
-  var path: String { FixturePaths.root.appendingPathComponent("fixtures/fuzz/regressions/\(file)").path }
+  var path: String {
+    FixturePaths.root.appendingPathComponent("fixtures/fuzz/regressions/\(file)").path
+  }
 }
 
 @Suite struct FuzzRegressionTests {
@@ -40,7 +42,8 @@ struct FuzzRegression: Sendable, CustomTestStringConvertible {
     // Found by review, confirmed with FuzzNPY (overflow trap in ElementView.strides): shape
     // (0, 2^62) has no elements, so the count check passed, but the strides still multiply the
     // extents (numpy refuses such a shape: "array is too big").
-    FuzzRegression("npy_empty_huge_extent.npy", .npy, expect: "(0, 4611686018427387904)", "overflow"),
+    FuzzRegression(
+      "npy_empty_huge_extent.npy", .npy, expect: "(0, 4611686018427387904)", "overflow"),
     // Found by review, confirmed with FuzzNPY (overflow trap in ColumnStorage.isAligned): an
     // empty array of ~2^63-byte records; field offsets added to the data offset overflowed.
     FuzzRegression("npy_empty_huge_record.npy", .npy, expect: "(0,)", "overflow"),
@@ -90,8 +93,10 @@ struct FuzzRegression: Sendable, CustomTestStringConvertible {
 
   /// The nesting limit leaves numpy's own headers (3 deep) and moderately nested literals alone.
   @Test func moderateNestingStillParses() throws {
-    let header = "{'descr': [('logits', '<f4'), ('targets', '<f4')], 'fortran_order': False, "
-      + "'shape': (1,), 'x': " + String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
+    let header =
+      "{'descr': [('logits', '<f4'), ('targets', '<f4')], 'fortran_order': False, "
+      + "'shape': (1,), 'x': " + String(repeating: "[", count: 20)
+      + String(repeating: "]", count: 20)
       + "}"
     // Reaches the key check (after the literal parsed), not the depth limit.
     let bytes = TestFiles.npy(header, data: [UInt8](repeating: 0, count: 8))
@@ -104,12 +109,10 @@ struct FuzzRegression: Sendable, CustomTestStringConvertible {
 
 /// Found by FuzzRaw (raw float64 little-endian planar, 15 logits and 15 targets): the input loads
 /// and validates (finite logits, RS targets in range), but its logits reach 2.4e267 and
-/// −8.7e307, and Rank & Sort's exact method returns a NaN ranking loss: its double-double prefix
-/// sums of count × (logit − lowest break point) overflow to ±inf and inf − inf gives NaN. The
-/// bucketed method stays finite. A RankingLosses issue (ExactNegatives), left to its owner; the
-/// fuzz harness checks results for finiteness only while max |logit| · 4N < Double.max. When it
-/// is fixed, `withKnownIssue` reports that the issue no longer occurs.
-@Suite struct FuzzKnownIssueTests {
+/// −8.7e307, where the exact method's prefix sums of count × (logit − lowest break point)
+/// overflow. The exact method now sums such windows directly (ExactNegatives.isNegligible), so
+/// it is finite and equals naive.
+@Suite struct FuzzHugeLogitTests {
   static let path = FixturePaths.root.appendingPathComponent(
     "fixtures/fuzz/regressions/raw_f8_le_planar_exact_nan.raw"
   ).path
@@ -130,17 +133,16 @@ struct FuzzRegression: Sendable, CustomTestStringConvertible {
     #expect(dump.count == 15)
   }
 
-  @Test func bucketedStaysFinite() throws {
+  @Test(arguments: [RankingLosses.Method.bucketed, .exact])
+  func finiteAndEqualToNaive(method: RankingLosses.Method) throws {
     let dump = try Self.load()
-    let result = try dump.withInput { try RankSortLoss(delta: 0.5).evaluate($0, method: .bucketed) }
-    #expect(result.loss.isFinite)
-  }
-
-  @Test func exactGivesNaNOnHugeFiniteLogits() throws {
-    let dump = try Self.load()
-    let result = try dump.withInput { try RankSortLoss(delta: 0.5).evaluate($0, method: .exact) }
-    withKnownIssue("RankingLosses: exact method overflows on logits near Double.max") {
-      #expect(result.loss.isFinite)
+    let loss = RankSortLoss(delta: 0.5)
+    let naive = try dump.withInput { try loss.evaluate($0, method: .naive) }
+    let result = try dump.withInput { try loss.evaluate($0, method: method) }
+    #expect(result.loss.isFinite && result.gradient.allSatisfy { $0.isFinite })
+    if method == .exact {
+      #expect(abs(result.loss - naive.loss) <= 1e-12)
+      #expect(zip(result.gradient, naive.gradient).allSatisfy { abs($0 - $1) <= 1e-12 })
     }
   }
 }

@@ -44,9 +44,11 @@ struct Problem: Sendable, CustomStringConvertible {
     "Problem(logits: \(logits), targets: \(targets), regressionLosses: \(regressionLosses))"
   }
 
-  /// Logits that stress the arithmetic: huge (δ is below their spacing, so p ± δ rounds to p),
-  /// subnormal, and signed zeros.
-  static let extremeLogits: [Double] = [1e30, -1e30, 3e29, 5e-324, -5e-324, 1e-310, 0, -0.0]
+  /// Logits that stress the arithmetic: huge (δ is below their spacing, so p ± δ rounds to p;
+  /// near ±Double.greatestFiniteMagnitude, differences overflow), subnormal, and signed zeros.
+  static let extremeLogits: [Double] = [
+    1e30, -1e30, 3e29, 5e-324, -5e-324, 1e-310, 0, -0.0, 1.7e308, -1.7e308, -8.7e307,
+  ]
 
   /// Problems of 1...`maxCount` examples. With `extremes`, about one logit in eight is taken
   /// from ``extremeLogits``.
