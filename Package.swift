@@ -21,17 +21,20 @@ let package = Package(
     // Pure math: the losses and their three methods. No I/O.
     .target(
       name: "RankingLosses",
-      dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+      exclude: ["README.md"]
     ),
     // Readers and writers for .npy, .npz and raw dumps, and input validation.
     .target(
       name: "BRLData",
-      dependencies: ["RankingLosses", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+      dependencies: ["RankingLosses", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      exclude: ["README.md"]
     ),
     // Synthetic data, the benchmark runner, the SQLite store, tables and charts.
     .target(
       name: "BRLBench",
-      dependencies: ["RankingLosses", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: ["RankingLosses", .product(name: "GRDB", package: "GRDB.swift")],
+      exclude: ["README.md"]
     ),
     // The command line.
     .executableTarget(
