@@ -46,7 +46,7 @@ private struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
     let partition = try Partition(
       logits: logits, targets: targets, delta: loss.delta, parallelism: parallelism)
     let positives = partition.positives
-    var statistics = LossResult.Statistics(
+    let statistics = LossResult.Statistics(
       count: partition.count, positives: positives.count, negatives: partition.negatives,
       ignored: partition.ignored, relevantNegatives: 0)
     let orderedRegression = try regressionLosses.map { try reorder($0, positives) }
