@@ -47,10 +47,11 @@ struct Problem: Sendable, CustomStringConvertible {
   /// Logits that stress the arithmetic: huge (δ is below their spacing, so p ± δ rounds to p;
   /// near ±Double.greatestFiniteMagnitude, differences overflow), subnormal, and signed zeros.
   static let extremeLogits: [Double] = [
-    1e30, -1e30, 3e29, 5e-324, -5e-324, 1e-310, 0, -0.0, 1.7e308, -1.7e308, -8.7e307,
+    1e30, -1e30, 3e29, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+    .leastNormalMagnitude / 4096, 0, -0.0, 1.7e308, -1.7e308, -8.7e307,
   ]
 
-  /// Problems of 1...`maxCount` examples. With `extremes`, about one logit in eight is taken
+  /// Problems of 1...`maxCount` examples. With `extremes`, about one logit in six is taken
   /// from ``extremeLogits``.
   static func generator(maxCount: Int, extremes: Bool = false)
     -> Generator<Problem, some SendableSequenceType>

@@ -15,7 +15,7 @@ struct BRLChild {
     process.arguments = arguments
     process.currentDirectoryURL = BRLProcess.repository
     let stderrURL = folder.appendingPathComponent("stderr-\(UUID().uuidString).txt")
-    FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
     process.standardOutput = FileHandle.nullDevice
     process.standardError = try FileHandle(forWritingTo: stderrURL)
     try process.run()
@@ -100,7 +100,7 @@ struct Tmpfs {
   /// Fills the file system: writes a file until the disk is full.
   func fill() {
     let url = folder.appendingPathComponent("filler")
-    FileManager.default.createFile(atPath: url.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: url.path, contents: nil)
     guard let handle = try? FileHandle(forWritingTo: url) else { return }
     defer { try? handle.close() }
     let block = Data(repeating: 0xAB, count: 4096)
