@@ -1,4 +1,5 @@
 import ArgumentParser
+import BRLBench
 import BRLData
 import Foundation
 import RankingLosses
@@ -148,7 +149,7 @@ struct LossReport: Encodable {
       ))
     rows.append(("relevant negatives", "\(s.relevantNegatives)"))
     if let buckets = s.buckets { rows.append(("buckets", "\(buckets)")) }
-    rows.append(("time", formatSeconds(seconds)))
+    rows.append(("time", Format.time(seconds)))
     if let out { rows.append(("written", out)) }
     let width = rows.map(\.0.count).max() ?? 0
     return

@@ -62,7 +62,7 @@ struct VerifyReport: Encodable {
         results.append([
           e.evaluation.loss.rawValue, format(e.evaluation.delta), e.evaluation.methodLabel,
           String(format: "%.9g", e.loss), "\(e.statistics.relevantNegatives)",
-          e.statistics.buckets.map(String.init) ?? "", formatSeconds(e.seconds),
+          e.statistics.buckets.map(String.init) ?? "", Format.time(e.seconds),
         ])
       }
       var checks = TextTable(columns: [

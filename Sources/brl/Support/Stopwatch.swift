@@ -9,12 +9,3 @@ func measure<R>(_ body: () throws -> R) rethrows -> (result: R, seconds: Double)
   let (seconds, attoseconds) = elapsed.components
   return (result, Double(seconds) + Double(attoseconds) * 1e-18)
 }
-
-/// "12.3 ms", "1.25 s": a duration for people.
-func formatSeconds(_ seconds: Double) -> String {
-  switch seconds {
-  case ..<1e-3: String(format: "%.1f µs", seconds * 1e6)
-  case ..<1: String(format: "%.2f ms", seconds * 1e3)
-  default: String(format: "%.3f s", seconds)
-  }
-}
