@@ -19,7 +19,11 @@ struct IntervalIndex: Sendable {
     let high = breaks.last ?? 0
     // No grid where the span overflows (logits near ±Double.greatestFiniteMagnitude): then
     // every look-up is a binary search.
-    let cells = high > low && (high - low).isFinite ? 2 * breaks.count : 0
+    // Likewise where it is so small (subnormal break points) that cells/span overflows.
+    let span = high - low
+    let cells =
+      span > 0 && span.isFinite && (Double(2 * breaks.count) / span).isFinite
+      ? 2 * breaks.count : 0
     let width = cells > 0 ? (high - low) / Double(cells) : 0
     self.breaks = breaks
     self.low = low
@@ -34,7 +38,13 @@ struct IntervalIndex: Sendable {
     if q >= high { return breaks.count }
     if q < low { return 0 }
     guard !table.isEmpty else { return breaks.upperBound(q) }
-    let cell = min(Int((q - low) * inverseWidth), table.count - 2)
+    // A position outside the grid (or NaN, which no comparison admits) cannot happen for
+    // low ≤ q < high with a finite span; it falls back to a binary search rather than trap.
+    let position = (q - low) * inverseWidth
+    guard position >= 0 && position < Double(table.count - 1) else {
+      return breaks.upperBound(q)
+    }
+    let cell = min(Int(position), table.count - 2)
     let lo = table[cell]
     let hi = table[cell + 1]
     // The answer lies in lo...hi if the cell is right: b[lo − 1] ≤ q < b[hi].

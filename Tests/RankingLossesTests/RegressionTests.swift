@@ -29,4 +29,21 @@ import Testing
     let exact = try problem.evaluate(loss, kind, .exact)
     #expect(Agreement(exact, reference: naive).holds(relative: 1e-12, absolute: 0))
   }
+
+  /// Subnormal positives at δ = 0: the exact method's look-up grid divided by a span of 5e-324
+  /// (an infinite scale), and 0·∞ made the cell NaN, which trapped converting to Int. Found by the
+  /// property tests under AddressSanitizer in CI. Now there is no grid for such a span.
+  @Test(arguments: LossKind.allCases)
+  func subnormalBreakPoints(kind: LossKind) throws {
+    let tiny = Double.leastNonzeroMagnitude
+    let problem = Problem(
+      logits: [tiny, 2 * tiny, tiny, 3 * tiny, 0], targets: [0.5, 0.75, 0, 0, 0],
+      regressionLosses: [0.25, 0.5])
+    for delta in [0, 0.5] {
+      let loss = kind.loss(delta: delta)
+      let naive = try problem.evaluate(loss, kind, .naive)
+      let exact = try problem.evaluate(loss, kind, .exact)
+      #expect(Agreement(exact, reference: naive).holds(relative: 1e-12, absolute: 0))
+    }
+  }
 }
