@@ -3,7 +3,7 @@
 ///
 /// H_δ(q − p_i) is piecewise linear in q with break points p_i − δ (where its ramp starts) and
 /// p_i + δ (where it reaches 1). Sort the 2P break points b_0 ≤ … ≤ b_{2P−1} and call interval k
-/// the logits q with k = #{b ≤ q} (an upper-bound binary search). Inside one interval every
+/// the logits q with k = #{b ≤ q} (an upper bound, found by ``IntervalIndex``). Inside one interval every
 /// H_δ(q − p_i) is either 0, 1 or on its ramp, the same for all q of the interval, so:
 ///
 /// **False positives.** Keep per interval the count c_k and T_k = Σ (q − L_k) with L_k = b_{k−1}
@@ -32,7 +32,11 @@
 /// interval above it (upper bound), so it counts 1 (the [x ≥ 0] convention) and no ramp exists.
 ///
 /// **Accuracy.** The per-negative sums T_k add terms in [0, b_k − b_{k−1}); the O(P) prefix sums
-/// are ``DoubleDouble`` so the differences S_hi − S_lo keep their digits (see there).
+/// are ``DoubleDouble`` so the differences S_hi − S_lo keep their digits (see there). Where even
+/// that is not enough — logits of wildly different sizes, ±1e30 beside O(1), make the prefix
+/// sums so large that their rounding is not negligible next to a window's content — the window
+/// is summed directly from its own small terms (``isNegligible(_:against:)``), at O(window)
+/// instead of O(1) for that positive or interval.
 ///
 /// **Speed.** Two streaming passes over the input (binning, then gradients), each finding a
 /// negative's interval with an ``IntervalIndex`` look-up, split into fixed chunks over the
