@@ -93,36 +93,19 @@ struct BucketedNegatives: NegativeModel {
   private static func sortedRelevantNegatives<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition
   ) -> SortedNegatives {
-    let threshold = partition.threshold
     if L.sortKeyBytes == 4 && logits.count <= Int(UInt32.max) {
       // float32: key in the high half, position in the low half of one UInt64.
-      var packed = partition.chunking.map(partition.parallelism) { range in
-        var items: [UInt64] = []
-        for i in range {
-          let value = logits[i]
-          if value.double >= threshold && targets[i] == 0 {
-            items.append(value.descendingSortKey << 32 | UInt64(i))
-          }
-        }
-        return items
-      }.flatMap { $0 }
+      var packed = partition.mapRelevantNegatives(logits: logits, targets: targets) { i, value in
+        value.descendingSortKey << 32 | UInt64(i)
+      }
       RadixSort.sortByHigh32(&packed)
       return SortedNegatives(packed: packed)
     }
-    let parts = partition.chunking.map(partition.parallelism) { range in
-      var keys: [UInt64] = []
-      var positions: [Int] = []
-      for i in range {
-        let value = logits[i]
-        if value.double >= threshold && targets[i] == 0 {
-          keys.append(value.descendingSortKey)
-          positions.append(i)
-        }
-      }
-      return (keys, positions)
+    let gathered = partition.mapRelevantNegatives(logits: logits, targets: targets) { i, value in
+      (value.descendingSortKey, i)
     }
-    var keys = parts.flatMap(\.0)
-    var positions = parts.flatMap(\.1)
+    var keys = gathered.map(\.0)
+    var positions = gathered.map(\.1)
     RadixSort.sort(keys: &keys, values: &positions, keyBytes: L.sortKeyBytes)
     return SortedNegatives(keys: keys, positions: positions)
   }

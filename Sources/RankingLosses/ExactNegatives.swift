@@ -46,8 +46,7 @@
 struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   let logits: UnsafeBufferPointer<L>
   let targets: UnsafeBufferPointer<T>
-  let threshold: Double
-  let parallelism: Parallelism
+  let partition: Partition
   let index: IntervalIndex
   let relevantCount: Int
   let delta: Double
@@ -68,7 +67,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   ) {
     self.logits = logits
     self.targets = targets
-    self.threshold = partition.threshold
+    self.partition = partition
     self.delta = step.delta
     let positives = partition.positives.logits
     self.positives = positives
@@ -102,14 +101,12 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     self.breaks = breaks
     self.uppersBefore = uppersBefore
     self.lowersBefore = lowersBefore
-    self.parallelism = partition.parallelism
     let index = IntervalIndex(breaks: breaks)
     self.index = index
 
     // Per chunk: count and Σ (q − L_k) per interval. At most ~4M accumulators in all.
     let intervals = breaks.count + 1
     let chunking = Chunking(count: logits.count, maximumChunks: max(1, (1 << 22) / intervals))
-    let threshold = partition.threshold
     let parts = chunking.map(partition.parallelism) { range in
       var counts = [Double](repeating: 0, count: intervals)
       var offsets = [Double](repeating: 0, count: intervals)
@@ -118,7 +115,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
           breaks.withUnsafeBufferPointer { b in
             for i in range {
               let q = logits[i].double
-              guard q >= threshold && targets[i] == 0 else { continue }
+              guard partition.isRelevantNegative(logit: q, target: targets[i]) else { continue }
               // k ≥ 1 for a relevant negative: b_0 = min p − δ is the relevance threshold.
               let k = index.interval(q)
               c[k] += 1
@@ -215,14 +212,14 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>) {
     let (value, slope) = intervalLines(weights: weights)
     let output = UncheckedSendable(gradient)
-    let threshold = threshold
-    Chunking(count: logits.count).forEach(parallelism) { _, range in
+    let partition = partition
+    partition.chunking.forEach(partition.parallelism) { _, range in
       value.withUnsafeBufferPointer { a in
         slope.withUnsafeBufferPointer { s in
           breaks.withUnsafeBufferPointer { b in
             for i in range {
               let q = logits[i].double
-              if q >= threshold && targets[i] == 0 {
+              if partition.isRelevantNegative(logit: q, target: targets[i]) {
                 let k = index.interval(q)
                 // q − L_k is finite except past the top break point of an input spanning
                 // nearly ±Double.greatestFiniteMagnitude, where the slope is 0 (0·∞ = NaN).

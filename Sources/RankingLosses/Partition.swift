@@ -100,6 +100,31 @@ struct Partition: Sendable {
   }
 }
 
+extension Partition {
+  /// The relevance rule, in one place: a negative (target exactly 0) whose logit is at least the
+  /// threshold.
+  @inline(__always)
+  func isRelevantNegative<T: ColumnScalar>(logit: Double, target: T) -> Bool {
+    logit >= threshold && target == 0
+  }
+
+  /// `transform(position, logit)` of every relevant negative, in input order. The input is
+  /// scanned in the partition's chunks on its threads and the chunks' results are joined in
+  /// chunk order, so the order never depends on the thread count.
+  func mapRelevantNegatives<L: ColumnScalar, T: ColumnScalar, R>(
+    logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>,
+    _ transform: (Int, L) -> R
+  ) -> [R] {
+    chunking.map(parallelism) { range in
+      var items: [R] = []
+      for i in range where isRelevantNegative(logit: logits[i].double, target: targets[i]) {
+        items.append(transform(i, logits[i]))
+      }
+      return items
+    }.flatMap { $0 }
+  }
+}
+
 /// The relevant negatives of an input, gathered into contiguous arrays in input order.
 struct RelevantNegatives {
   var logits: [Double]
@@ -108,21 +133,11 @@ struct RelevantNegatives {
   init<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition
   ) {
-    let threshold = partition.threshold
-    let parts = partition.chunking.map(partition.parallelism) { range in
-      var q: [Double] = []
-      var index: [Int] = []
-      for i in range {
-        let value = logits[i].double
-        if value >= threshold && targets[i] == 0 {
-          q.append(value)
-          index.append(i)
-        }
-      }
-      return (q, index)
+    let gathered = partition.mapRelevantNegatives(logits: logits, targets: targets) { i, value in
+      (value.double, i)
     }
-    self.logits = parts.flatMap(\.0)
-    self.index = parts.flatMap(\.1)
+    self.logits = gathered.map(\.0)
+    self.index = gathered.map(\.1)
   }
 
   var count: Int { logits.count }
