@@ -18,6 +18,11 @@ public struct Evaluation: Hashable, Sendable, Codable, CustomStringConvertible {
     loss == .ap ? APLoss(delta: delta, variant: variant) : loss.loss(delta: delta)
   }
 
+  /// AP only: the variant this evaluation uses (the given one, else the method's official one).
+  public var apVariant: APLoss.Variant? {
+    loss == .ap ? APLoss(delta: delta, variant: variant).variant(for: method) : nil
+  }
+
   /// The method's name, with the AP variant when it is not the official one for the method.
   public var methodLabel: String {
     guard loss == .ap, let variant,

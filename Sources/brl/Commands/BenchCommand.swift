@@ -48,7 +48,9 @@ struct BenchCommand: ParsableCommand {
 
   @Option(
     name: .customLong("method"),
-    help: "Methods, comma-separated or repeated (default: floor,naive,bucketed,exact; floor is always included).")
+    help:
+      "Methods, comma-separated or repeated (default: floor,naive,bucketed,exact; floor is always included)."
+  )
   var methods: [String] = []
 
   @Option(name: .customLong("pos"), help: "Values of P, the number of positives.")

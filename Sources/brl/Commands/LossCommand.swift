@@ -62,8 +62,8 @@ struct LossCommand: ParsableCommand {
 
   func run() throws {
     let delta = delta ?? loss.defaultDelta
-    let rankingLoss: any RankingLoss =
-      loss == .ap ? APLoss(delta: delta, variant: apVariant) : loss.loss(delta: delta)
+    let evaluation = Evaluation(loss: loss, delta: delta, method: method, variant: apVariant)
+    let rankingLoss = evaluation.rankingLoss
     let (result, seconds) = try reportingBadInput(path: input) {
       let dump = try inputOptions.load(input)
       try dump.validate(for: loss)
@@ -77,7 +77,7 @@ struct LossCommand: ParsableCommand {
     }
     let report = LossReport(
       input: input, loss: loss, method: method, delta: delta,
-      apVariant: loss == .ap ? (rankingLoss as! APLoss).variant(for: method) : nil,
+      apVariant: evaluation.apVariant,
       result: result, seconds: seconds, out: out)
     if json { try printJSON(report) } else { print(report.text) }
   }

@@ -124,9 +124,7 @@ private struct EvaluationEntry: Encodable {
     loss = e.evaluation.loss.rawValue
     delta = e.evaluation.delta
     method = e.evaluation.method.rawValue
-    variant =
-      e.evaluation.loss == .ap
-      ? (e.evaluation.variant ?? APLoss().variant(for: e.evaluation.method)).rawValue : nil
+    variant = e.evaluation.apVariant?.rawValue
     value = e.loss
     rankingLoss = e.rankingLoss
     sortingLoss = e.sortingLoss
@@ -195,9 +193,9 @@ private struct CheckEntry: Encodable {
     try c.encode(s.loss.rawValue, forKey: .loss)
     try c.encode(s.delta, forKey: .delta)
     try c.encode(s.method.rawValue, forKey: .method)
-    try c.encode(Self.variant(s), forKey: .variant)
+    try c.encode(s.apVariant?.rawValue, forKey: .variant)
     try c.encode(check.reference?.method.rawValue ?? "stored", forKey: .reference)
-    try c.encode(check.reference.flatMap(Self.variant), forKey: .referenceVariant)
+    try c.encode(check.reference?.apVariant?.rawValue, forKey: .referenceVariant)
     try c.encode(check.requirement.rawValue, forKey: .requirement)
     try c.encode(check.reason, forKey: .reason)
     try c.encode(comparison.lossDifference, forKey: .lossDifference)
@@ -207,10 +205,6 @@ private struct CheckEntry: Encodable {
     try c.encode(comparison.firstViolationIndex, forKey: .firstViolationIndex)
     try c.encode(comparison.agrees, forKey: .agree)
     try c.encode(Self.verdict(check).lowercased(), forKey: .verdict)
-  }
-
-  private static func variant(_ e: Evaluation) -> String? {
-    e.loss == .ap ? (e.variant ?? APLoss().variant(for: e.method)).rawValue : nil
   }
 }
 
