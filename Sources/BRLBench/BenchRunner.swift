@@ -105,7 +105,7 @@ public struct BenchRunner: Sendable {
         } else {
           FloorPass.run(input)
         }
-        let seconds = (clock.now - start).seconds
+        let seconds = (clock.now - start).inSeconds
         statistics = result?.statistics ?? statistics
         spent += seconds
         if evaluation >= plan.warmup {
@@ -122,13 +122,5 @@ public struct BenchRunner: Sendable {
         maxSeconds: summary.max, stddevSeconds: summary.standardDeviation,
         peakRSSBytes: PeakMemory.current())
     }
-  }
-}
-
-extension Duration {
-  /// The duration in seconds as a Double.
-  var seconds: Double {
-    let (whole, attoseconds) = components
-    return Double(whole) + Double(attoseconds) * 1e-18
   }
 }

@@ -91,12 +91,12 @@ public struct Verifier: Sendable {
           let clock = ContinuousClock()
           let start = clock.now
           let value = try evaluation.rankingLoss.evaluate(input, method: evaluation.method)
-          let elapsed = (clock.now - start).components
+          let seconds = (clock.now - start).inSeconds
           outcome.evaluations.append(
             .init(
               evaluation: evaluation, loss: value.loss, rankingLoss: value.rankingLoss,
               sortingLoss: value.sortingLoss, statistics: value.statistics,
-              seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18))
+              seconds: seconds))
           results[evaluation] = value
           return value
         }
