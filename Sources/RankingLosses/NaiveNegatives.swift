@@ -13,10 +13,10 @@
 ///   tile, each lane running its own sum over the negatives. Gradient: the lanes are 8
 ///   negatives, each running its own sum over the positives. No sum is ever split across lanes,
 ///   so no reduction order has to be chosen.
-/// - **Blocking.** FP walks the negatives in blocks that fit in the L2 cache; every tile of
-///   positives visits a block before the next block is read, so the negatives come from memory
-///   once per thread instead of once per tile. A tile's 8 partial sums carry over from block to
-///   block, so the order of the terms does not change.
+/// - **Blocking.** FP: all tiles of positives (their lanes and 8 sums each, a few KB for
+///   thousands of positives) stay in the L1 cache while the negatives stream past once per
+///   thread; each negative visits the tiles in ascending order. Gradient: a block of 8 negatives
+///   stays in registers while the positives (in cache) stream past.
 /// - **Terms that are exactly 0 are not added.** The positives are sorted ascending and every
 ///   floating-point operation in H is monotone (rounding is monotone), so when the computed
 ///   H(q − p) is 0 it is 0 for every q' ≤ q and p' ≥ p too. FP: a negative whose term with the
@@ -39,9 +39,6 @@ struct NaiveNegatives: NegativeModel {
   let parallelism: Parallelism
 
   var relevantCount: Int { negatives.count }
-
-  /// Negatives per FP block: 32 768 doubles (256 KB), well inside a core's L2 cache.
-  static let blockSize = 1 << 15
 
   init<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition,
