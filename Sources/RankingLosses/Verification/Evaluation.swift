@@ -35,12 +35,19 @@ public struct Evaluation: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 extension Evaluation {
-  /// Evaluates on `input`, keeping the method's negative sums in `capture`.
+  /// Evaluates on `input`, keeping the method's negative sums in `capture`. Each loss is
+  /// called by its concrete type so the evaluation is specialised (an existential call would
+  /// run the generic code unspecialised, several times slower).
   func evaluate(_ input: LossInput, capture: NegativeSumsCapture) throws -> LossResult {
-    let loss = rankingLoss
-    guard let definition = loss as? any LossDefinition else {
-      return try loss.evaluate(input, method: method)
+    switch rankingLoss {
+    case let loss as RankSortLoss:
+      try loss.evaluateDefinition(input, method: method, capture: capture)
+    case let loss as APLoss:
+      try loss.evaluateDefinition(input, method: method, capture: capture)
+    case let loss as ALRPLoss:
+      try loss.evaluateDefinition(input, method: method, capture: capture)
+    case let loss:
+      try loss.evaluate(input, method: method)
     }
-    return try definition.evaluateDefinition(input, method: method, capture: capture)
   }
 }

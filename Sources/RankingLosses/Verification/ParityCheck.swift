@@ -20,6 +20,12 @@ public struct ParityCheck: Sendable, Codable, Equatable {
     /// every positive (``NaiveSample``).
     case sampledNaive(positives: Int, negatives: Int)
 
+    /// Whether this is the sampled naive definition.
+    public var isSampledNaive: Bool {
+      if case .sampledNaive = self { return true }
+      return false
+    }
+
     /// The reference evaluation, when the reference is one.
     public var evaluation: Evaluation? {
       if case .method(let evaluation) = self { return evaluation }

@@ -163,6 +163,14 @@ public struct Verifier: Sendable {
     for loss in losses {
       for delta in deltas(for: loss) {
         let planned = checks(loss: loss, delta: delta, naive: naive)
+        // The sample first, while no result is held: its gather of the relevant negatives is
+        // the largest transient of sample mode.
+        if samples[delta] == nil && planned.contains(where: { $0.reference.isSampledNaive }) {
+          progress("naive sampled at δ=\(delta)")
+          samples[delta] = try NaiveSample(
+            input, delta: delta, positives: request.sampledPositives,
+            negatives: request.sampledNegatives)
+        }
         // How many comparisons still need each result, so it is released after its last.
         var uses: [Evaluation: Int] = [:]
         for check in planned {
@@ -199,12 +207,6 @@ public struct Verifier: Sendable {
             release(referenceEvaluation)
           case .sampledNaive:
             let (subject, capture) = try result(check.subject)
-            if samples[delta] == nil {
-              progress("naive sampled at δ=\(delta)")
-              samples[delta] = try NaiveSample(
-                input, delta: delta, positives: request.sampledPositives,
-                negatives: request.sampledNegatives)
-            }
             let sample = samples[delta]!
             check.reference = .sampledNaive(
               positives: sample.positiveCount, negatives: sample.negativeCount)
