@@ -116,10 +116,15 @@ public struct ParityCheck: Sendable, Codable, Equatable {
   public var firstDisagreement: String? {
     guard let comparison, !comparison.agrees else { return nil }
     guard let index = comparison.firstViolationIndex else { return "loss" }
-    if case .sampledNaive(let positives, _) = reference {
-      if index < positives { return "FP of sampled positive \(index)" }
-      return "grad[\(sampledNegativeIndex?[index - positives] ?? -1)]"
-    }
-    return "grad[\(index)]"
+    return "\(comparedValue(index).kind)[\(comparedValue(index).index)]"
+  }
+
+  /// What compared value `index` is: a gradient element ("grad", its input index) or, for a
+  /// sampled naive reference, also a sampled positive's false-positive sum ("FP", its rank
+  /// among the sampled positives).
+  public func comparedValue(_ index: Int) -> (kind: String, index: Int) {
+    guard case .sampledNaive(let positives, _) = reference else { return ("grad", index) }
+    if index < positives { return ("FP", index) }
+    return ("grad", sampledNegativeIndex?[index - positives] ?? -1)
   }
 }

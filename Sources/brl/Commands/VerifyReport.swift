@@ -73,11 +73,16 @@ struct VerifyReport: Encodable {
       ])
       for check in outcome.checks {
         let c = check.comparison!
+        // A gradient index, or for a sampled check "FP k" (the k-th sampled positive).
+        func at(_ index: Int) -> String {
+          let value = check.comparedValue(index)
+          return value.kind == "grad" ? String(value.index) : "FP \(value.index)"
+        }
         checks.append([
           check.subject.loss.rawValue, format(check.subject.delta), check.subject.methodLabel,
           check.reference.label, scientific(c.lossDifference),
           scientific(c.maxGradientDifference),
-          c.maxGradientDifference > 0 ? c.maxGradientDifferenceIndex.map(String.init) ?? "" : "",
+          c.maxGradientDifference > 0 ? c.maxGradientDifferenceIndex.map(at) ?? "" : "",
           scientific(c.maxRelativeGradientDifference), CheckEntry.verdict(check), check.reason,
         ])
       }
