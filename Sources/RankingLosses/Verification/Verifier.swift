@@ -178,6 +178,15 @@ public struct Verifier: Sendable {
           if let reference = check.reference.evaluation { uses[reference, default: 0] += 1 }
         }
         var results: [Evaluation: (LossResult, NegativeSumsCapture)] = [:]
+        let groupStart = outcome.evaluations.count
+        defer {
+          // Shown in method order (naive, bucketed, exact), whatever order they ran in.
+          let rank = { (e: Evaluation) in Method.allCases.firstIndex(of: e.method)! }
+          let group = outcome.evaluations[groupStart...].enumerated().sorted {
+            (rank($0.element.evaluation), $0.offset) < (rank($1.element.evaluation), $1.offset)
+          }.map(\.element)
+          outcome.evaluations.replaceSubrange(groupStart..., with: group)
+        }
         func result(_ evaluation: Evaluation) throws -> (LossResult, NegativeSumsCapture) {
           if let cached = results[evaluation] { return cached }
           progress(evaluation.description)
@@ -200,8 +209,10 @@ public struct Verifier: Sendable {
         for var check in planned {
           switch check.reference {
           case .method(let referenceEvaluation):
-            let reference = try result(referenceEvaluation).0
+            // The subject first: the bucketed method's sort is the largest transient, and it
+            // then runs while no other gradient is held.
             let subject = try result(check.subject).0
+            let reference = try result(referenceEvaluation).0
             check.comparison = ResultComparison(
               subject, reference: reference, rtol: request.rtol, atol: request.atol)
             release(referenceEvaluation)
