@@ -30,8 +30,9 @@ extension PositivePairs {
   }
 
   /// ``RankSortPairSums``, term by term.
-  func quadraticRankSortSums(targets t: [Double]) -> RankSortPairSums {
+  func quadraticRankSortSums() -> RankSortPairSums {
     let p = logits
+    let t = targets
     var sums = RankSortPairSums(count: count)
     var first = 0
     for i in 0..<count {
@@ -62,8 +63,9 @@ extension PositivePairs {
   }
 
   /// D_j = Σ_i H(p_j − p_i)·[t_j < t_i]·share_i, term by term (by positive i, ascending).
-  func quadraticSortingUpdate(targets t: [Double], shares: [Double]) -> [Double] {
+  func quadraticSortingUpdate(shares: [Double]) -> [Double] {
     let p = logits
+    let t = targets
     var update = [Double](repeating: 0, count: count)
     var first = 0
     for i in 0..<count {

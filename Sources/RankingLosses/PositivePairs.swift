@@ -39,14 +39,20 @@
 struct PositivePairs {
   /// Positive logits, ascending.
   let logits: [Double]
+  /// RS only: the IoU targets in the same order, and the positions grouped by equal target
+  /// (``groupsByTarget(_:)``); empty for AP and aLRP.
+  let targets: [Double]
+  let groups: [ArraySlice<Int>]
   let step: SmoothStep
   /// Per positive i: H(p_j − p_i) is on its ramp for rampStart[i] ≤ j < rampEnd[i] and 1 for
   /// j ≥ rampEnd[i].
   let rampStart: [Int]
   let rampEnd: [Int]
 
-  init(logits: [Double], step: SmoothStep) {
+  init(logits: [Double], targets: [Double] = [], step: SmoothStep) {
     self.logits = logits
+    self.targets = targets
+    self.groups = Self.groupsByTarget(targets)
     self.step = step
     let count = logits.count
     var rampStart = [Int](repeating: 0, count: count)
@@ -70,7 +76,7 @@ struct PositivePairs {
   /// Σ_{j≠i} H(p_j − p_i) and Σ_{j≠i} H(p_j − p_i)·f_j for every i (AP, aLRP).
   /// `weights` nil: f = 0.
   func othersSums(weights: [Double]?) -> (rank: [Double], weighted: [Double]) {
-    var tree = RampSumTree(logits: logits)
+    let tree = RampSumTree(logits: logits)
     for j in 0..<count { tree.insert(j, weight: weights?[j] ?? 0) }
     var rank = [Double](repeating: 0, count: count)
     var weighted = [Double](repeating: 0, count: count)
@@ -81,12 +87,12 @@ struct PositivePairs {
   }
 
   /// The RS sums of every positive (see ``RankSortPairSums``).
-  func rankSortSums(targets t: [Double]) -> RankSortPairSums {
+  func rankSortSums() -> RankSortPairSums {
+    let t = targets
     var sums = RankSortPairSums(count: count)
-    let groups = Self.groupsByTarget(t)
 
     // Descending t, insert a group then query it: the tree holds t_j ≥ t_i.
-    var peers = RampSumTree(logits: logits)
+    let peers = RampSumTree(logits: logits)
     for group in groups.reversed() {
       for j in group { peers.insert(j, weight: 1 - t[j]) }
       for i in group {
@@ -99,7 +105,7 @@ struct PositivePairs {
     }
 
     // Ascending t, query a group then insert it: the tree holds t_j < t_i.
-    var below = RampSumTree(logits: logits)
+    let below = RampSumTree(logits: logits)
     for group in groups {
       for i in group { sums.missorted[i] = windowSums(of: i, in: below).count }
       for j in group { below.insert(j, weight: 0) }
@@ -109,9 +115,9 @@ struct PositivePairs {
 
   /// D_j = Σ_i H(p_j − p_i)·[t_j < t_i]·share_i for every j: RS's sorting update to the
   /// positives ranked above a positive with a higher IoU.
-  func sortingUpdate(targets t: [Double], shares: [Double]) -> [Double] {
+  func sortingUpdate(shares: [Double]) -> [Double] {
     var update = [Double](repeating: 0, count: count)
-    var higher = RampSumTree(logits: logits)
+    let higher = RampSumTree(logits: logits)
     // The transposed windows: i < A_j has H = 1, A_j ≤ i < Z_j is on the ramp.
     var ones = [Int](repeating: 0, count: count)
     var ramp = [Int](repeating: 0, count: count)
@@ -124,7 +130,7 @@ struct PositivePairs {
       ramp[j] = z
     }
     // Descending t, query a group then insert it: the tree holds t_i > t_j.
-    for group in Self.groupsByTarget(t).reversed() {
+    for group in groups.reversed() {
       for j in group {
         var sums = RampSumTree.Sums()
         higher.addOnes(0..<ones[j], to: &sums)
@@ -163,7 +169,12 @@ struct PositivePairs {
   /// Positions grouped by equal target, groups by ascending target, positions ascending within
   /// a group.
   static func groupsByTarget(_ t: [Double]) -> [ArraySlice<Int>] {
-    let order = t.indices.sorted { t[$0] < t[$1] || (t[$0] == t[$1] && $0 < $1) }
+    // A stable radix sort of the IEEE bits, which order like the values for t > 0 (and +0);
+    // equal targets keep their positions ascending.
+    precondition(t.allSatisfy { $0 >= 0 }, "IoU targets are positive")
+    var keys = t.map { ($0 + 0).bitPattern }
+    var order = Array(t.indices)
+    RadixSort.sort(keys: &keys, values: &order, keyBytes: 8)
     var groups: [ArraySlice<Int>] = []
     var start = 0
     while start < order.count {

@@ -22,9 +22,11 @@
 ///
 /// **Cost.** Insert and query O(log P); memory 2·2^⌈log₂ P⌉ nodes. Sums are added in a fixed
 /// order on one thread, so the bits never depend on the thread count.
-struct RampSumTree {
-  /// The per-node sums of the type's documentation.
+final class RampSumTree {
+  /// The per-node sums of the type's documentation, with the node's origin m_v (a leaf's origin
+  /// is its own logit; nodes past the last position, which no range reaches, have 0).
   private struct Node {
+    var origin = 0.0
     var count = 0.0
     var offset = 0.0
     var weight = 0.0
@@ -44,6 +46,7 @@ struct RampSumTree {
 
     /// Σ H and Σ H·f for H = sign·(p − x)·slope + ½ on the ramp (sign +1: H(p − x), the
     /// positions are the *other* logit; sign −1: H(x − p), the positions are the *own* logit).
+    @inline(__always)
     func values(sign: Double, slope: Double) -> (count: Double, weight: Double) {
       (
         onesCount + (sign * slope * rampOffset + rampCount / 2),
@@ -52,45 +55,43 @@ struct RampSumTree {
     }
   }
 
-  private let logits: [Double]
-  /// Leaves: a power of two ≥ P; node v of level ℓ covers leaves (v·2^ℓ − leaves)..<…
+  /// Leaves: a power of two ≥ P; node v covers the leaves below it, leaf `leaves + j` is
+  /// position j. The nodes live in one manually managed block (no bounds or uniqueness checks
+  /// in the O(log P) loops, which are all of the work).
   private let leaves: Int
-  /// m_v for every node (0 for nodes past the last position, which no range reaches).
-  private let origin: [Double]
-  private var nodes: [Node]
+  private let nodes: UnsafeMutableBufferPointer<Node>
 
   /// An empty tree over `logits` (ascending).
   init(logits: [Double]) {
-    self.logits = logits
     var leaves = 1
     while leaves < logits.count { leaves *= 2 }
     self.leaves = leaves
-    var origin = [Double](repeating: 0, count: 2 * leaves)
-    for (j, p) in logits.enumerated() { origin[leaves + j] = p }
+    nodes = .allocate(capacity: 2 * leaves)
+    nodes.initialize(repeating: Node())
+    for (j, p) in logits.enumerated() { nodes[leaves + j].origin = p }
     // A node's first position is its left child's.
-    for v in stride(from: leaves - 1, through: 1, by: -1) { origin[v] = origin[2 * v] }
-    self.origin = origin
-    nodes = [Node](repeating: Node(), count: 2 * leaves)
+    for v in stride(from: leaves - 1, through: 1, by: -1) { nodes[v].origin = nodes[2 * v].origin }
   }
 
+  deinit { nodes.deallocate() }
+
   /// Adds position `j` with weight `weight` to every node above it.
-  mutating func insert(_ j: Int, weight: Double) {
-    let p = logits[j]
-    let origin = origin
-    nodes.withUnsafeMutableBufferPointer { nodes in
-      var v = leaves + j
-      while v >= 1 {
-        let d = p - origin[v]
-        nodes[v].count += 1
-        nodes[v].offset += d
-        nodes[v].weight += weight
-        nodes[v].weightedOffset += weight * d
-        v >>= 1
-      }
+  @inline(__always)
+  func insert(_ j: Int, weight: Double) {
+    var v = leaves + j
+    let p = nodes[v].origin
+    while v >= 1 {
+      let d = p - nodes[v].origin
+      nodes[v].count += 1
+      nodes[v].offset += d
+      nodes[v].weight += weight
+      nodes[v].weightedOffset += weight * d
+      v >>= 1
     }
   }
 
   /// Adds the inserted positions of `range` to the "H = 1" sums of `sums`.
+  @inline(__always)
   func addOnes(_ range: Range<Int>, to sums: inout Sums) {
     forEachNode(in: range) { v in
       sums.onesCount += nodes[v].count
@@ -100,10 +101,11 @@ struct RampSumTree {
 
   /// Adds the inserted positions of `range`, taken relative to `center`, to the ramp sums of
   /// `sums`. Every logit of `range` must be within a few δ of `center`.
+  @inline(__always)
   func addRamp(_ range: Range<Int>, center: Double, to sums: inout Sums) {
     forEachNode(in: range) { v in
       let node = nodes[v]
-      let d = origin[v] - center
+      let d = node.origin - center
       sums.rampCount += node.count
       sums.rampOffset += node.offset + node.count * d
       sums.rampWeight += node.weight

@@ -49,10 +49,11 @@ public struct RankSortLoss: LossDefinition {
   ) -> PositiveTerms {
     let t = positives.targets
     let count = t.count
-    let pairs = PositivePairs(logits: positives.logits, step: SmoothStep(delta: delta))
+    let pairs = PositivePairs(
+      logits: positives.logits, targets: t, step: SmoothStep(delta: delta))
     // Naive keeps the O(P²) definition; the other methods use the O(P log P) sums.
     let quadratic = method == .naive
-    let sums = quadratic ? pairs.quadraticRankSortSums(targets: t) : pairs.rankSortSums(targets: t)
+    let sums = quadratic ? pairs.quadraticRankSortSums() : pairs.rankSortSums()
     var gradient = [Double](repeating: 0, count: count)
     var weights = [Double](repeating: 0, count: count)
     var shares = [Double](repeating: 0, count: count)
@@ -75,8 +76,8 @@ public struct RankSortLoss: LossDefinition {
     }
     let update =
       quadratic
-      ? pairs.quadraticSortingUpdate(targets: t, shares: shares)
-      : pairs.sortingUpdate(targets: t, shares: shares)
+      ? pairs.quadraticSortingUpdate(shares: shares)
+      : pairs.sortingUpdate(shares: shares)
     for j in 0..<count { gradient[j] += update[j] }
     let rankingLoss = rankingErrorSum / Double(count)
     let sortingLoss = sortingErrorSum / Double(count)

@@ -67,7 +67,7 @@ import Testing
       let seed = UInt64(
         trial * 1000 + Int(delta * 10) + 100 * Shape.allCases.firstIndex(of: shape)!)
       let (p, t, f, shares) = Self.positives(shape, count: count, seed: seed)
-      let pairs = PositivePairs(logits: p, step: SmoothStep(delta: delta))
+      let pairs = PositivePairs(logits: p, targets: t, step: SmoothStep(delta: delta))
 
       let fast = pairs.othersSums(weights: f)
       let slow = pairs.quadraticOthersSums(weights: f)
@@ -76,8 +76,8 @@ import Testing
       #expect(rankWorst <= 1e-10, "P \(count) rank")
       #expect(weightedWorst <= 1e-10, "P \(count) weighted")
 
-      let rs = pairs.rankSortSums(targets: t)
-      let rsSlow = pairs.quadraticRankSortSums(targets: t)
+      let rs = pairs.rankSortSums()
+      let rsSlow = pairs.quadraticRankSortSums()
       for (name, a, b) in [
         ("rank", rs.rank, rsSlow.rank), ("currentError", rs.currentError, rsSlow.currentError),
         ("targetRank", rs.targetRank, rsSlow.targetRank),
@@ -88,8 +88,8 @@ import Testing
         #expect(worst <= 1e-10, "P \(count) \(name)")
       }
 
-      let update = pairs.sortingUpdate(targets: t, shares: shares)
-      let updateSlow = pairs.quadraticSortingUpdate(targets: t, shares: shares)
+      let update = pairs.sortingUpdate(shares: shares)
+      let updateSlow = pairs.quadraticSortingUpdate(shares: shares)
       let updateWorst = Self.worst(update, updateSlow)
       #expect(updateWorst <= 1e-10, "P \(count) update")
     }
