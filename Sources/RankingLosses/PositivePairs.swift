@@ -27,7 +27,8 @@
 /// positives by descending t, a group of equal t at a time, the group is first inserted and
 /// then queried, so the tree holds exactly the j with t_j ≥ t_i (t_j = t_i counts, as in the
 /// definition). M_i sweeps by ascending t, querying a group before inserting it ([t_j < t_i],
-/// and exactly 0 where no such j weighs, as the ε test needs). D_j sweeps by descending t with
+/// and exactly 0 where no such j weighs, as the ε test needs); R_i and Σ_j H·(1 − t_j) are then
+/// the sums of the two halves, both non-negative, so nothing cancels. D_j sweeps by descending t with
 /// share_i as the weight, querying a group before inserting it (only t_i > t_j).
 ///
 /// **Accuracy.** The tree keeps every node's sums relative to the node's own lowest logit, so
@@ -99,16 +100,18 @@ struct PositivePairs {
         (sums.targetRank[i], sums.targetError[i]) = windowSums(of: i, in: peers)
       }
     }
-    // Now it holds every positive.
-    for i in 0..<count {
-      (sums.rank[i], sums.currentError[i]) = windowSums(of: i, in: peers)
-    }
-
-    // Ascending t, query a group then insert it: the tree holds t_j < t_i.
+    // Ascending t, query a group then insert it: the tree holds t_j < t_i. Then R_i and the
+    // current error are the ≥ and < halves added: two sums of non-negative terms, so nothing
+    // cancels (and no third pass over the positives is needed).
     let below = RampSumTree(logits: logits)
     for group in groups {
-      for i in group { sums.missorted[i] = windowSums(of: i, in: below).count }
-      for j in group { below.insert(j, weight: 0) }
+      for i in group {
+        let (missorted, belowError) = windowSums(of: i, in: below)
+        sums.missorted[i] = missorted
+        sums.rank[i] = sums.targetRank[i] + missorted
+        sums.currentError[i] = sums.targetError[i] + belowError
+      }
+      for j in group { below.insert(j, weight: 1 - t[j]) }
     }
     return sums
   }
