@@ -108,47 +108,48 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let index = IntervalIndex(breaks: breaks)
     self.index = index
 
-    // Per chunk: count and Σ (q − L_k) per interval. At most ~4M accumulators in all.
+    // Per chunk: count and Σ (q − L_k) per interval, side by side (one cache line for both
+    // updates of a negative). At most ~1M accumulators in all: with many positives fewer,
+    // larger chunks, so zeroing and adding the accumulators stays small next to the pass.
     let intervals = breaks.count + 1
-    let chunking = Chunking(count: logits.count, maximumChunks: max(1, (1 << 22) / intervals))
-    var parts: [([Double], [Double])] = []
+    let chunking = Chunking(count: logits.count, maximumChunks: max(1, (1 << 19) / intervals))
+    var parts: [[Double]] = []
     elementIntervals = [UInt32](unsafeUninitializedCapacity: logits.count) { slots, initialized in
       let slots = UncheckedSendable(slots)
       parts = chunking.map(partition.parallelism) { range in
-        var counts = [Double](repeating: 0, count: intervals)
-        var offsets = [Double](repeating: 0, count: intervals)
-        counts.withUnsafeMutableBufferPointer { c in
-          offsets.withUnsafeMutableBufferPointer { o in
-            breaks.withUnsafeBufferPointer { b in
-              for i in range {
-                let q = logits[i].double
-                guard partition.isRelevantNegative(logit: q, target: targets[i]) else {
-                  slots.value[i] = 0
-                  continue
-                }
-                // k ≥ 1 for a relevant negative: b_0 = min p − δ is the relevance threshold.
-                let k = index.interval(q)
-                slots.value[i] = UInt32(truncatingIfNeeded: k)
-                c[k] += 1
-                o[k] += q - b[k - 1]
+        var sums = [Double](repeating: 0, count: 2 * intervals)
+        sums.withUnsafeMutableBufferPointer { acc in
+          breaks.withUnsafeBufferPointer { b in
+            for i in range {
+              let q = logits[i].double
+              guard partition.isRelevantNegative(logit: q, target: targets[i]) else {
+                slots.value[i] = 0
+                continue
               }
+              // k ≥ 1 for a relevant negative: b_0 = min p − δ is the relevance threshold.
+              let k = index.interval(q)
+              slots.value[i] = UInt32(truncatingIfNeeded: k)
+              acc[2 * k] += 1
+              acc[2 * k + 1] += q - b[k - 1]
             }
           }
         }
-        return (counts, offsets)
+        return sums
       }
       initialized = logits.count
     }
-    var counts = [Double](repeating: 0, count: intervals)
-    var offsets = [Double](repeating: 0, count: intervals)
-    for (chunkCounts, chunkOffsets) in parts {
-      for k in 0..<intervals {
-        counts[k] += chunkCounts[k]
-        offsets[k] += chunkOffsets[k]
+    // Chunk results added in chunk order: the same bits for any thread count.
+    var total = [Double](repeating: 0, count: 2 * intervals)
+    total.withUnsafeMutableBufferPointer { t in
+      for part in parts {
+        part.withUnsafeBufferPointer { p in
+          for k in 0..<(2 * intervals) { t[k] += p[k] }
+        }
       }
     }
+    let counts = (0..<intervals).map { total[2 * $0] }
     self.counts = counts
-    self.offsets = offsets
+    self.offsets = (0..<intervals).map { total[2 * $0 + 1] }
     self.relevantCount = Int(counts.reduce(0, +))
   }
 
