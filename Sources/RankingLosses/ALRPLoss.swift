@@ -14,6 +14,8 @@
 /// Update (only when FP_i > ε = 1e-5, as the official code): positive i gets
 /// g_i = −(Σ_{j≠i} H(p_j − p_i)·ℓ_j + FP_i) / rank_i, and negative n gets
 /// H(q_n − p_i)·(−g_i / FP_i); all divided by P. ``LossResult/ranks`` holds rank_i.
+/// The sums over j ≠ i are the O(P²) definition for naive and ``PositivePairs``' O(P log P)
+/// sums for bucketed and exact.
 public struct ALRPLoss: LossDefinition {
   /// The official default δ for aLRP.
   public static let defaultDelta = 1.0
@@ -37,24 +39,20 @@ public struct ALRPLoss: LossDefinition {
     positives: Positives, falsePositives fp: [Double], regressionLosses: [Double]?,
     method: Method
   ) -> PositiveTerms {
-    let step = SmoothStep(delta: delta)
-    let p = positives.logits
-    let count = p.count
+    let count = positives.count
     let regression = regressionLosses ?? [Double](repeating: 0, count: count)
+    let pairs = PositivePairs(logits: positives.logits, step: SmoothStep(delta: delta))
+    // Naive keeps the O(P²) definition; the other methods use the O(P log P) sums.
+    let others =
+      method == .naive
+      ? pairs.quadraticOthersSums(weights: regression) : pairs.othersSums(weights: regression)
     var gradient = [Double](repeating: 0, count: count)
     var weights = [Double](repeating: 0, count: count)
     var ranks = [Double](repeating: 0, count: count)
     var precisionSum = 0.0
-    var first = 0  // positives below have H(p_j − p_i) = 0
     for i in 0..<count {
-      first = step.firstNonZero(in: p, above: p[i], from: first)
-      var rankPositive = 1.0
-      var weightedRegression = 0.0
-      for j in first..<count where j != i {
-        let h = step(p[j] - p[i])
-        rankPositive += h
-        weightedRegression += h * regression[j]
-      }
+      let rankPositive = 1 + others.rank[i]
+      let weightedRegression = others.weighted[i]
       let rank = rankPositive + fp[i]
       ranks[i] = rank
       precisionSum += rankPositive / rank

@@ -23,7 +23,8 @@
 /// is the non-interpolated AP loss, equal to aLRP with zero regression losses.
 ///
 /// By default a method uses the official variant for it: interpolated for naive and exact, plain
-/// for bucketed. All updates are divided by P.
+/// for bucketed. All updates are divided by P. Σ_{j≠i} H(p_j − p_i) is the O(P²) definition for
+/// naive and ``PositivePairs``' O(P log P) sum for bucketed and exact.
 public struct APLoss: LossDefinition {
   public enum Variant: String, Sendable, CaseIterable, Codable {
     /// The official APLoss: interpolated precision, comparison with itself excluded.
@@ -63,8 +64,12 @@ public struct APLoss: LossDefinition {
     method: Method
   ) -> PositiveTerms {
     let step = SmoothStep(delta: delta)
-    let p = positives.logits
-    let count = p.count
+    let count = positives.count
+    let pairs = PositivePairs(logits: positives.logits, step: step)
+    // Naive keeps the O(P²) definition; the other methods use the O(P log P) sums.
+    let others =
+      method == .naive
+      ? pairs.quadraticOthersSums(weights: nil).rank : pairs.othersSums(weights: nil).rank
     let interpolated = variant(for: method) == .interpolated
     let selfTerm = interpolated ? 1 : step.atZero
     var gradient = [Double](repeating: 0, count: count)
@@ -72,11 +77,8 @@ public struct APLoss: LossDefinition {
     var errorSum = 0.0
     var maxPrecision = 0.0
     // Ascending logits: the order of the official loop, which interpolation depends on.
-    var first = 0  // positives below have H(p_j − p_i) = 0
     for i in 0..<count {
-      first = step.firstNonZero(in: p, above: p[i], from: first)
-      var rankPositive = selfTerm
-      for j in first..<count where j != i { rankPositive += step(p[j] - p[i]) }
+      let rankPositive = selfTerm + others[i]
       let rank = rankPositive + fp[i]
       let precision = rankPositive / rank
       if interpolated {

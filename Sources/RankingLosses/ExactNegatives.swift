@@ -38,11 +38,12 @@
 /// is summed directly from its own small terms (``isNegligible(_:against:)``), at O(window)
 /// instead of O(1) for that positive or interval.
 ///
-/// **Speed.** Two streaming passes over the input (binning, then gradients), each finding a
-/// negative's interval with an ``IntervalIndex`` look-up, split into fixed chunks over the
-/// threads; per-chunk interval sums are added in chunk order, so every thread count gives the
-/// same bits. The gradient pass writes every element (0 where irrelevant), so the gradient
-/// array needs no separate zeroing pass.
+/// **Speed.** Two streaming passes over the input, split into fixed chunks over the threads;
+/// per-chunk interval sums are added in chunk order, so every thread count gives the same bits.
+/// The binning pass finds each relevant negative's interval with an ``IntervalIndex`` look-up
+/// and stores it (4 bytes an element, 0 for anything else); the gradient pass is then a
+/// branch-free gather a[k] + s[k]·(q − L_k) with no relevance test and no second look-up. It
+/// writes every element (0 where irrelevant), so the gradient array needs no zeroing pass.
 struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   let logits: UnsafeBufferPointer<L>
   let targets: UnsafeBufferPointer<T>
@@ -60,6 +61,9 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   /// Per interval k in 0...2P: count and Σ (q − L_k) of the relevant negatives in it.
   let counts: [Double]
   let offsets: [Double]
+  /// Per input element: its interval k ≥ 1 if it is a relevant negative, else 0 (the binning
+  /// pass finds it; the gradient pass reads it instead of looking it up again).
+  let elementIntervals: [UInt32]
 
   init(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition,
@@ -104,38 +108,48 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let index = IntervalIndex(breaks: breaks)
     self.index = index
 
-    // Per chunk: count and Σ (q − L_k) per interval. At most ~4M accumulators in all.
+    // Per chunk: count and Σ (q − L_k) per interval, side by side (one cache line for both
+    // updates of a negative). At most ~1M accumulators in all: with many positives fewer,
+    // larger chunks, so zeroing and adding the accumulators stays small next to the pass.
     let intervals = breaks.count + 1
-    let chunking = Chunking(count: logits.count, maximumChunks: max(1, (1 << 22) / intervals))
-    let parts = chunking.map(partition.parallelism) { range in
-      var counts = [Double](repeating: 0, count: intervals)
-      var offsets = [Double](repeating: 0, count: intervals)
-      counts.withUnsafeMutableBufferPointer { c in
-        offsets.withUnsafeMutableBufferPointer { o in
+    let chunking = Chunking(count: logits.count, maximumChunks: max(1, (1 << 19) / intervals))
+    var parts: [[Double]] = []
+    elementIntervals = [UInt32](unsafeUninitializedCapacity: logits.count) { slots, initialized in
+      let slots = UncheckedSendable(slots)
+      parts = chunking.map(partition.parallelism) { range in
+        var sums = [Double](repeating: 0, count: 2 * intervals)
+        sums.withUnsafeMutableBufferPointer { acc in
           breaks.withUnsafeBufferPointer { b in
             for i in range {
               let q = logits[i].double
-              guard partition.isRelevantNegative(logit: q, target: targets[i]) else { continue }
+              guard partition.isRelevantNegative(logit: q, target: targets[i]) else {
+                slots.value[i] = 0
+                continue
+              }
               // k ≥ 1 for a relevant negative: b_0 = min p − δ is the relevance threshold.
               let k = index.interval(q)
-              c[k] += 1
-              o[k] += q - b[k - 1]
+              slots.value[i] = UInt32(truncatingIfNeeded: k)
+              acc[2 * k] += 1
+              acc[2 * k + 1] += q - b[k - 1]
             }
           }
         }
+        return sums
       }
-      return (counts, offsets)
+      initialized = logits.count
     }
-    var counts = [Double](repeating: 0, count: intervals)
-    var offsets = [Double](repeating: 0, count: intervals)
-    for (chunkCounts, chunkOffsets) in parts {
-      for k in 0..<intervals {
-        counts[k] += chunkCounts[k]
-        offsets[k] += chunkOffsets[k]
+    // Chunk results added in chunk order: the same bits for any thread count.
+    var total = [Double](repeating: 0, count: 2 * intervals)
+    total.withUnsafeMutableBufferPointer { t in
+      for part in parts {
+        part.withUnsafeBufferPointer { p in
+          for k in 0..<(2 * intervals) { t[k] += p[k] }
+        }
       }
     }
+    let counts = (0..<intervals).map { total[2 * $0] }
     self.counts = counts
-    self.offsets = offsets
+    self.offsets = (0..<intervals).map { total[2 * $0 + 1] }
     self.relevantCount = Int(counts.reduce(0, +))
   }
 
@@ -211,21 +225,24 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
 
   func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>) {
     let (value, slope) = intervalLines(weights: weights)
+    // L_k per interval, with L_0 = 0: interval 0 (anything not a relevant negative) has
+    // A_0 = B_0 = 0, so its gradient is 0·(q − 0) + 0 = 0 for the finite q of a valid input.
+    let lower = [0] + breaks
     let output = UncheckedSendable(gradient)
     let partition = partition
+    // Branch-free: every element is a[k] + s[k]·(q − L_k) with the interval the binning pass
+    // stored, so there is neither a relevance test nor a second look-up here.
     partition.chunking.forEach(partition.parallelism) { _, range in
       value.withUnsafeBufferPointer { a in
         slope.withUnsafeBufferPointer { s in
-          breaks.withUnsafeBufferPointer { b in
-            for i in range {
-              let q = logits[i].double
-              if partition.isRelevantNegative(logit: q, target: targets[i]) {
-                let k = index.interval(q)
+          lower.withUnsafeBufferPointer { b in
+            elementIntervals.withUnsafeBufferPointer { intervals in
+              for i in range {
+                let k = Int(intervals[i])
                 // q − L_k is finite except past the top break point of an input spanning
                 // nearly ±Double.greatestFiniteMagnitude, where the slope is 0 (0·∞ = NaN).
-                output.value[i] = a[k] + s[k] * min(q - b[k - 1], .greatestFiniteMagnitude)
-              } else {
-                output.value[i] = 0
+                output.value[i] =
+                  a[k] + s[k] * min(logits[i].double - b[k], .greatestFiniteMagnitude)
               }
             }
           }

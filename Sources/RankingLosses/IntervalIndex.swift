@@ -1,35 +1,54 @@
 /// Finds, for a logit q, its interval k = #{b ≤ q} among ascending break points b, in O(1)
 /// expected time: a uniform grid over [b_0, b_last] remembers, for each cell, how many break
-/// points lie at or below its edges, and a binary search inside those few finishes.
+/// points lie at or below its edges, and a short scan (or, in a crowded cell, a binary search)
+/// inside those few finishes.
 ///
 /// The exact method asks this for every relevant negative, so replacing a full binary search
-/// (log₂ 2P unpredictable branches) by a table look-up is most of its speed. The answer is always
-/// exactly #{b ≤ q}: rounding in the cell arithmetic can only make the bracket wrong, and a wrong
-/// bracket is detected and falls back to a binary search over all break points.
+/// (log₂ 2P unpredictable branches) by a table look-up is most of its speed. The grid has four
+/// cells per break point, so a cell of ordinary data holds at most one or two break points and
+/// the scan is a comparison or two. The answer is always exactly #{b ≤ q}: rounding in the cell
+/// arithmetic can only make the bracket wrong, and a wrong bracket is detected and falls back
+/// to a binary search over all break points.
 struct IntervalIndex: Sendable {
   let breaks: [Double]
   private let low: Double
   private let high: Double
   private let inverseWidth: Double
   /// table[c] = #{b ≤ low + c·width} for c in 0...cells.
-  private let table: [Int]
+  private let table: [UInt32]
+
+  /// Cells longer than this are searched by bisection instead of a scan.
+  private static let scanLimit = 8
 
   init(breaks: [Double]) {
     let low = breaks.first ?? 0
     let high = breaks.last ?? 0
     // No grid where the span overflows (logits near ±Double.greatestFiniteMagnitude): then
     // every look-up is a binary search.
-    // Likewise where it is so small (subnormal break points) that cells/span overflows.
+    // Likewise where it is so small (subnormal break points) that cells/span overflows, or
+    // where the counts would not fit the table's 32 bits.
     let span = high - low
     let cells =
-      span > 0 && span.isFinite && (Double(2 * breaks.count) / span).isFinite
-      ? 2 * breaks.count : 0
+      span > 0 && span.isFinite && (Double(4 * breaks.count) / span).isFinite
+        && breaks.count < Int(UInt32.max)
+      ? 4 * breaks.count : 0
     let width = cells > 0 ? (high - low) / Double(cells) : 0
     self.breaks = breaks
     self.low = low
     self.high = high
     inverseWidth = cells > 0 ? Double(cells) / (high - low) : 0
-    table = cells > 0 ? (0...cells).map { breaks.upperBound(low + Double($0) * width) } : []
+    // One merge-like walk instead of a binary search per cell.
+    var table: [UInt32] = []
+    if cells > 0 {
+      table.reserveCapacity(cells + 1)
+      var k = 0
+      for c in 0...cells {
+        let edge = low + Double(c) * width
+        while k < breaks.count && breaks[k] <= edge { k += 1 }
+        table.append(UInt32(k))
+      }
+    }
+    self.table = table
   }
 
   /// #{b ≤ q}.
@@ -44,14 +63,21 @@ struct IntervalIndex: Sendable {
     guard position >= 0 && position < Double(table.count - 1) else {
       return breaks.upperBound(q)
     }
-    let cell = min(Int(position), table.count - 2)
-    let lo = table[cell]
-    let hi = table[cell + 1]
-    // The answer lies in lo...hi if the cell is right: b[lo − 1] ≤ q < b[hi].
-    guard (lo == 0 || breaks[lo - 1] <= q) && (hi == breaks.count || breaks[hi] > q) else {
-      return breaks.upperBound(q)
+    return breaks.withUnsafeBufferPointer { b in
+      table.withUnsafeBufferPointer { t in
+        let cell = min(Int(position), t.count - 2)
+        let lo = Int(t[cell])
+        let hi = Int(t[cell + 1])
+        // The answer lies in lo...hi if the cell is right: b[lo − 1] ≤ q < b[hi].
+        guard (lo == 0 || b[lo - 1] <= q) && (hi == b.count || b[hi] > q) else {
+          return b.upperBound(q)
+        }
+        guard hi - lo <= Self.scanLimit else { return b[lo..<hi].upperBound(q) }
+        var k = lo
+        while k < hi && b[k] <= q { k += 1 }
+        return k
+      }
     }
-    return breaks[lo..<hi].upperBound(q)
   }
 }
 

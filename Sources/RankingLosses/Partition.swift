@@ -79,12 +79,13 @@ struct Partition: Sendable {
     }
     let positiveIndex = summaries.flatMap(\.positives)
 
-    // Sort positives by (logit, input position).
-    let order = positiveIndex.indices.sorted { a, b in
-      let la = logits[positiveIndex[a]]
-      let lb = logits[positiveIndex[b]]
-      return la < lb || (la == lb && a < b)
+    // Sort positives by (logit, input position): a stable radix sort of keys that order like
+    // the logits (−0 and +0 equal), so ties keep their input order.
+    var keys = positiveIndex.map {
+      ~logits[$0].descendingSortKey & (L.sortKeyBytes == 4 ? 0xFFFF_FFFF : ~0)
     }
+    var order = Array(positiveIndex.indices)
+    RadixSort.sort(keys: &keys, values: &order, keyBytes: L.sortKeyBytes)
     positives = Positives(
       logits: order.map { logits[positiveIndex[$0]].double },
       targets: order.map { targets[positiveIndex[$0]].double },

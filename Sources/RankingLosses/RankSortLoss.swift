@@ -20,6 +20,9 @@
 /// the difference is below any tolerance that matters).
 ///
 /// Only FP_i and the negatives' share depend on the ``Method``; at δ = 0 bucketed equals naive.
+/// The positive–positive sums (R_i, the two sorting sums, M_i and the sorting update) are the
+/// O(P²) definition for naive and the O(P log P) sweep of ``PositivePairs`` for bucketed and
+/// exact; the two agree to rounding.
 public struct RankSortLoss: LossDefinition {
   /// The official default δ for RS.
   public static let defaultDelta = 0.5
@@ -44,49 +47,38 @@ public struct RankSortLoss: LossDefinition {
     positives: Positives, falsePositives fp: [Double], regressionLosses: [Double]?,
     method: Method
   ) -> PositiveTerms {
-    let step = SmoothStep(delta: delta)
-    let p = positives.logits
     let t = positives.targets
-    let count = p.count
+    let count = t.count
+    let pairs = PositivePairs(
+      logits: positives.logits, targets: t, step: SmoothStep(delta: delta))
+    // Naive keeps the O(P²) definition; the other methods use the O(P log P) sums.
+    let quadratic = method == .naive
+    let sums = quadratic ? pairs.quadraticRankSortSums() : pairs.rankSortSums()
     var gradient = [Double](repeating: 0, count: count)
     var weights = [Double](repeating: 0, count: count)
+    var shares = [Double](repeating: 0, count: count)
     var rankingErrorSum = 0.0
     var sortingErrorSum = 0.0
-    var first = 0  // positives below have H(p_j − p_i) = 0
     for i in 0..<count {
-      first = step.firstNonZero(in: p, above: p[i], from: first)
-      var rankPositive = 0.0  // R_i
-      var currentError = 0.0  // Σ H (1 − t_j)
-      var targetRank = 0.0  // Σ H [t_j ≥ t_i]
-      var targetError = 0.0  // Σ H [t_j ≥ t_i] (1 − t_j)
-      var missorted = 0.0  // M_i
-      for j in first..<count {
-        let h = step(p[j] - p[i])
-        // [t_j ≥ t_i] as 0 or 1 rather than a branch: IoUs are in random order, so a branch
-        // would mispredict half the time; adding h·0 leaves a sum's bits unchanged.
-        let peer: Double = t[j] >= t[i] ? 1 : 0
-        rankPositive += h
-        currentError += h * (1 - t[j])
-        targetRank += h * peer
-        targetError += h * peer * (1 - t[j])
-        missorted += h * (1 - peer)
-      }
-      let rankingError = fp[i] / (rankPositive + fp[i])
-      let sortingError = currentError / rankPositive - targetError / targetRank
+      let rankingError = fp[i] / (sums.rank[i] + fp[i])
+      let sortingError =
+        sums.currentError[i] / sums.rank[i] - sums.targetError[i] / sums.targetRank[i]
       rankingErrorSum += rankingError
       sortingErrorSum += sortingError
       if fp[i] > Self.epsilon {
         gradient[i] -= rankingError
         weights[i] = rankingError / fp[i]
       }
-      if missorted > Self.epsilon {
+      if sums.missorted[i] > Self.epsilon {
         gradient[i] -= sortingError
-        let share = sortingError / missorted
-        for j in first..<count where t[j] < t[i] {
-          gradient[j] += step(p[j] - p[i]) * share
-        }
+        shares[i] = sortingError / sums.missorted[i]
       }
     }
+    let update =
+      quadratic
+      ? pairs.quadraticSortingUpdate(shares: shares)
+      : pairs.sortingUpdate(shares: shares)
+    for j in 0..<count { gradient[j] += update[j] }
     let rankingLoss = rankingErrorSum / Double(count)
     let sortingLoss = sortingErrorSum / Double(count)
     return PositiveTerms(

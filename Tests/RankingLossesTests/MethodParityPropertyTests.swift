@@ -41,6 +41,24 @@ import Testing
     }
   }
 
+  /// Mostly positives (P up to ~2000), logits on a coarse grid (many ties between positives
+  /// and at exactly p ± δ), IoUs on a 0.1 grid: the O(P log P) positive terms of the exact
+  /// method against the O(P²) definition, at every δ, every loss.
+  @Test func manyPositives() async {
+    await propertyCheck(
+      count: 8, input: Problem.manyPositivesGenerator(maxCount: 2500), Gen.element(of: Self.deltas)
+    ) { problem, delta in
+      for kind in LossKind.allCases {
+        let loss = kind.loss(delta: delta!)
+        let naive = try problem.evaluate(loss, kind, .naive)
+        let exact = try problem.evaluate(loss, kind, .exact)
+        let agreement = Agreement(exact, reference: naive)
+        #expect(
+          agreement.holds(relative: 1e-9, absolute: 1e-15), "\(kind) δ \(delta!): \(agreement)")
+      }
+    }
+  }
+
   /// A few larger problems (up to a few thousand examples, many positives).
   @Test func largeProblems() async {
     await propertyCheck(

@@ -50,6 +50,19 @@ import Testing
     }
   }
 
+  /// The exact method equals naive (not just the official values within 1e-5) on every case of
+  /// the fixtures, for every kind and δ they hold: the O(P log P) positive terms and the binned
+  /// negatives against the definition, at the property tests' tolerance.
+  @Test(arguments: OracleFixture.keys)
+  func exactEqualsNaive(key: OracleFixture.Key) throws {
+    let problem = OracleFixture.problem(try OracleFixture.arrays(key.caseName), for: key.loss)
+    let loss = key.loss.loss(delta: key.delta)
+    let naive = try problem.evaluate(loss, key.loss, .naive)
+    let exact = try problem.evaluate(loss, key.loss, .exact)
+    let agreement = Agreement(exact, reference: naive)
+    #expect(agreement.holds(relative: 1e-9, absolute: 1e-15), "\(agreement)")
+  }
+
   /// Where the official BucketedAPLoss raised IndexError (no relevant negative), brl returns
   /// what the definition gives: no false positive anywhere, so a zero loss and a zero gradient,
   /// the same as naive in the plain variant.

@@ -81,6 +81,24 @@ struct Problem: Sendable, CustomStringConvertible {
     }
   }
 
+  /// Problems of 1...`maxCount` examples, four in five of them positives, logits on a 0.25 grid
+  /// in [−3, 3] and IoUs on a 0.1 grid: many ties of every kind.
+  static func manyPositivesGenerator(maxCount: Int)
+    -> Generator<Problem, some SendableSequenceType>
+  {
+    let example = zip(
+      Gen.int(in: -12...12), Gen.int(in: 0...9), Gen.int(in: 1...10), Gen.double(in: 0...2)
+    )
+    .map { grid, label, iou, regression -> (Double, Double, Double) in
+      (Double(grid) / 4, label < 8 ? Double(iou) / 10 : label == 8 ? 0 : -1, regression)
+    }
+    return example.array(of: 1...maxCount).map { examples in
+      Problem(
+        logits: examples.map(\.0), targets: examples.map(\.1),
+        regressionLosses: examples.filter { $0.1 > 0 }.map(\.2))
+    }
+  }
+
   /// Problems whose logits are multiples of 2⁻⁶ in [−8, 8], so adding a whole number to every
   /// logit is exact and cannot create or break a tie.
   static func gridGenerator(maxCount: Int) -> Generator<Problem, some SendableSequenceType> {

@@ -1,0 +1,213 @@
+/// The positive–positive sums of the losses, in O(P log P) time and O(P) memory instead of
+/// the O(P²) of their definitions (``PositivePairs+Quadratic.swift`` keeps those, for the naive
+/// method and as the reference).
+///
+/// For ascending positive logits p_0 ≤ … ≤ p_{P−1}, IoU targets t and H = H_δ
+/// (``SmoothStep``) the losses need, for every positive i,
+///
+///     R_i  = Σ_j H(p_j − p_i),        Σ_j H(p_j − p_i)·f_j             (every loss)
+///     Σ_j H(p_j − p_i)·[t_j ≥ t_i]·(1, 1 − t_j),   M_i = Σ_j H(p_j − p_i)·[t_j < t_i]   (RS)
+///
+/// and RS's sorting update of every positive j, D_j = Σ_i H(p_j − p_i)·[t_j < t_i]·share_i.
+///
+/// **Windows.** H(p_j − p_i) as a function of p_j is 0 below p_i − δ, 1 from the upper break
+/// u_i = max(p_i + δ, next(p_i)) on, and (p_j − p_i)/2δ + ½ between (the break points of
+/// ``ExactNegatives``, so ties and huge logits follow the same rules). With the positives
+/// ascending these are position ranges: H = 0 for j < lo_i, ramp for lo_i ≤ j < hi_i, 1 for
+/// j ≥ hi_i, with lo_i = #{p_j < p_i − δ} and hi_i = #{p_j < u_i}. At δ = 0, lo_i = hi_i =
+/// #{p_j < p_i}: H = [p_j ≥ p_i], ties count 1, no ramp. Both bounds grow with i, so two
+/// pointers find them all in O(P). Transposed, for a fixed j the positives i with H = 1 are
+/// i < A_j = #{hi_i ≤ j} and those on the ramp A_j ≤ i < Z_j = #{lo_i ≤ j}: the same pairs,
+/// classified the same way.
+///
+/// **One dimension (R_i, Σ H·f).** Sums over the window of position ranges, from a
+/// ``RampSumTree`` holding every positive: O(log P) each.
+///
+/// **Two dimensions (the RS [t_j ≥ t_i] terms).** A sweep in IoU order: visiting the
+/// positives by descending t, a group of equal t at a time, the group is first inserted and
+/// then queried, so the tree holds exactly the j with t_j ≥ t_i (t_j = t_i counts, as in the
+/// definition). M_i sweeps by ascending t, querying a group before inserting it ([t_j < t_i],
+/// and exactly 0 where no such j weighs, as the ε test needs); R_i and Σ_j H·(1 − t_j) are then
+/// the sums of the two halves, both non-negative, so nothing cancels. D_j sweeps by descending t with
+/// share_i as the weight, querying a group before inserting it (only t_i > t_j).
+///
+/// **Accuracy.** The tree keeps every node's sums relative to the node's own lowest logit, so
+/// a ramp sum never subtracts two large prefix sums (see ``RampSumTree``); the property tests
+/// with logits of ±1e30 and ±1.7e308 hold at the naive tolerance. A sum over j ≠ i leaves
+/// position i out of the ranges rather than subtracting H(0)·f_i afterwards.
+///
+/// **Determinism.** Everything runs on one thread in a fixed order.
+struct PositivePairs {
+  /// Positive logits, ascending.
+  let logits: [Double]
+  /// RS only: the IoU targets in the same order, and the positions grouped by equal target
+  /// (``groupsByTarget(_:)``); empty for AP and aLRP.
+  let targets: [Double]
+  let groups: [ArraySlice<Int>]
+  let step: SmoothStep
+  /// Per positive i: H(p_j − p_i) is on its ramp for rampStart[i] ≤ j < rampEnd[i] and 1 for
+  /// j ≥ rampEnd[i].
+  let rampStart: [Int]
+  let rampEnd: [Int]
+
+  init(logits: [Double], targets: [Double] = [], step: SmoothStep) {
+    self.logits = logits
+    self.targets = targets
+    self.groups = Self.groupsByTarget(targets)
+    self.step = step
+    let count = logits.count
+    var rampStart = [Int](repeating: 0, count: count)
+    var rampEnd = [Int](repeating: 0, count: count)
+    var lo = 0
+    var hi = 0
+    for i in 0..<count {
+      let lower = ExactNegatives<Double, Double>.lowerBreak(logits[i], step.delta)
+      let upper = ExactNegatives<Double, Double>.upperBreak(logits[i], step.delta)
+      while lo < count && logits[lo] < lower { lo += 1 }
+      while hi < count && logits[hi] < upper { hi += 1 }
+      rampStart[i] = lo
+      rampEnd[i] = hi
+    }
+    self.rampStart = rampStart
+    self.rampEnd = rampEnd
+  }
+
+  var count: Int { logits.count }
+
+  /// Σ_{j≠i} H(p_j − p_i) and Σ_{j≠i} H(p_j − p_i)·f_j for every i (AP, aLRP).
+  /// `weights` nil: f = 0.
+  func othersSums(weights: [Double]?) -> (rank: [Double], weighted: [Double]) {
+    let tree = RampSumTree(logits: logits)
+    for j in 0..<count { tree.insert(j, weight: weights?[j] ?? 0) }
+    var rank = [Double](repeating: 0, count: count)
+    var weighted = [Double](repeating: 0, count: count)
+    for i in 0..<count {
+      (rank[i], weighted[i]) = windowSums(of: i, in: tree, excludingSelf: true)
+    }
+    return (rank, weighted)
+  }
+
+  /// The RS sums of every positive (see ``RankSortPairSums``).
+  func rankSortSums() -> RankSortPairSums {
+    let t = targets
+    var sums = RankSortPairSums(count: count)
+
+    // Descending t, insert a group then query it: the tree holds t_j ≥ t_i.
+    let peers = RampSumTree(logits: logits)
+    for group in groups.reversed() {
+      for j in group { peers.insert(j, weight: 1 - t[j]) }
+      for i in group {
+        (sums.targetRank[i], sums.targetError[i]) = windowSums(of: i, in: peers)
+      }
+    }
+    // Ascending t, query a group then insert it: the tree holds t_j < t_i. Then R_i and the
+    // current error are the ≥ and < halves added: two sums of non-negative terms, so nothing
+    // cancels (and no third pass over the positives is needed).
+    let below = RampSumTree(logits: logits)
+    for group in groups {
+      for i in group {
+        let (missorted, belowError) = windowSums(of: i, in: below)
+        sums.missorted[i] = missorted
+        sums.rank[i] = sums.targetRank[i] + missorted
+        sums.currentError[i] = sums.targetError[i] + belowError
+      }
+      for j in group { below.insert(j, weight: 1 - t[j]) }
+    }
+    return sums
+  }
+
+  /// D_j = Σ_i H(p_j − p_i)·[t_j < t_i]·share_i for every j: RS's sorting update to the
+  /// positives ranked above a positive with a higher IoU.
+  func sortingUpdate(shares: [Double]) -> [Double] {
+    var update = [Double](repeating: 0, count: count)
+    let higher = RampSumTree(logits: logits)
+    // The transposed windows: i < A_j has H = 1, A_j ≤ i < Z_j is on the ramp.
+    var ones = [Int](repeating: 0, count: count)
+    var ramp = [Int](repeating: 0, count: count)
+    var a = 0
+    var z = 0
+    for j in 0..<count {
+      while a < count && rampEnd[a] <= j { a += 1 }
+      while z < count && rampStart[z] <= j { z += 1 }
+      ones[j] = a
+      ramp[j] = z
+    }
+    // Descending t, query a group then insert it: the tree holds t_i > t_j.
+    for group in groups.reversed() {
+      for j in group {
+        var sums = RampSumTree.Sums()
+        higher.addOnes(0..<ones[j], to: &sums)
+        higher.addRamp(ones[j]..<ramp[j], center: logits[j], to: &sums)
+        update[j] = sums.values(sign: -1, slope: step.slope).weight
+      }
+      for i in group where shares[i] != 0 { higher.insert(i, weight: shares[i]) }
+    }
+    return update
+  }
+
+  /// Σ_j H(p_j − p_i) and Σ_j H(p_j − p_i)·f_j over the positives j inserted in `tree`.
+  private func windowSums(of i: Int, in tree: RampSumTree, excludingSelf: Bool = false)
+    -> (count: Double, weight: Double)
+  {
+    var sums = RampSumTree.Sums()
+    let start = rampStart[i]
+    let end = rampEnd[i]
+    let center = logits[i]
+    if excludingSelf && i < end {
+      // i is on its own ramp (δ > 0) or at the start of its "H = 1" range (δ = 0).
+      tree.addRamp(start..<i, center: center, to: &sums)
+      tree.addRamp((i + 1)..<max(i + 1, end), center: center, to: &sums)
+      tree.addOnes(max(i + 1, end)..<count, to: &sums)
+    } else if excludingSelf {
+      tree.addRamp(start..<end, center: center, to: &sums)
+      tree.addOnes(end..<i, to: &sums)
+      tree.addOnes((i + 1)..<count, to: &sums)
+    } else {
+      tree.addRamp(start..<end, center: center, to: &sums)
+      tree.addOnes(end..<count, to: &sums)
+    }
+    return sums.values(sign: 1, slope: step.slope)
+  }
+
+  /// Positions grouped by equal target, groups by ascending target, positions ascending within
+  /// a group.
+  static func groupsByTarget(_ t: [Double]) -> [ArraySlice<Int>] {
+    // A stable radix sort of the IEEE bits, which order like the values for t > 0 (and +0);
+    // equal targets keep their positions ascending.
+    precondition(t.allSatisfy { $0 >= 0 }, "IoU targets are positive")
+    var keys = t.map { ($0 + 0).bitPattern }
+    var order = Array(t.indices)
+    RadixSort.sort(keys: &keys, values: &order, keyBytes: 8)
+    var groups: [ArraySlice<Int>] = []
+    var start = 0
+    while start < order.count {
+      var end = start + 1
+      while end < order.count && t[order[end]] == t[order[start]] { end += 1 }
+      groups.append(order[start..<end])
+      start = end
+    }
+    return groups
+  }
+}
+
+/// The positive–positive sums of RS for every positive i, ascending-logit order.
+struct RankSortPairSums: Equatable {
+  /// R_i = Σ_j H(p_j − p_i), the rank among positives (i itself included).
+  var rank: [Double]
+  /// Σ_j H(p_j − p_i)·(1 − t_j).
+  var currentError: [Double]
+  /// Σ_j H(p_j − p_i)·[t_j ≥ t_i].
+  var targetRank: [Double]
+  /// Σ_j H(p_j − p_i)·[t_j ≥ t_i]·(1 − t_j).
+  var targetError: [Double]
+  /// M_i = Σ_j H(p_j − p_i)·[t_j < t_i], the "missorted" mass.
+  var missorted: [Double]
+
+  init(count: Int) {
+    rank = [Double](repeating: 0, count: count)
+    currentError = rank
+    targetRank = rank
+    targetError = rank
+    missorted = rank
+  }
+}
