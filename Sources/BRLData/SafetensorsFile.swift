@@ -76,7 +76,7 @@ enum SafetensorsFile {
     let dataStart = 8 + Int(length)
     let dataLength = data.count - dataStart
     var entries: [(name: String, begin: Int, end: Int, array: NPYArray)] = []
-    for (name, value) in header {
+    for (name, value) in header.sorted(by: { $0.key < $1.key }) {  // errors in a fixed order
       let position = "header: tensor '\(TorchPickle.printable(name))'"
       if name == "__metadata__" {
         guard let metadata = value as? [String: Any], metadata.values.allSatisfy({ $0 is String })
