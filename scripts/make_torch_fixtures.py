@@ -17,6 +17,12 @@ Bad (brl must refuse each with exit 2):
   bad_header_huge.safetensors    header length 2^62
   bad_overlap.safetensors        targets' data_offsets overlap the logits'
   bad_gap.safetensors            the tensors do not cover the data (trailing bytes)
+Fuzz seeds (the input forms of Fuzz/Sources/FuzzTorch and FuzzSafetensors):
+  fixtures/fuzz/torch/        the small .pt files above as is; pickles alone (the harness adds
+                              storages 0-3 of 64 bytes); member lists `name\ncontents` joined by
+                              `\n@@\n` behind a method byte
+  fixtures/fuzz/safetensors/  the small .safetensors files as is; JSON headers with their data
+                              behind `\n@@\n`
 usage: python3 scripts/make_torch_fixtures.py   (from the repository root)"""
 import io, os, struct, zipfile, json
 import numpy as np
@@ -68,12 +74,14 @@ def dict_pickle(entries):
 
 
 def write_pt(name, pickle, storages, byteorder=b"little", top="archive"):
+    def member(z, name, data):  # timestamps pinned: reruns write identical files
+        z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
     with zipfile.ZipFile(os.path.join(d, name), "w", zipfile.ZIP_STORED) as z:
-        z.writestr(f"{top}/data.pkl", pickle)
-        z.writestr(f"{top}/byteorder", byteorder)
+        member(z, f"{top}/data.pkl", pickle)
+        member(z, f"{top}/byteorder", byteorder)
         for key, data in storages.items():
-            z.writestr(f"{top}/data/{key}", data)
-        z.writestr(f"{top}/version", b"3\n")
+            member(z, f"{top}/data/{key}", data)
+        member(z, f"{top}/version", b"3\n")
 
 
 # --- good: a (logits, targets) tuple, big-endian, protocol 4 opcodes ---
@@ -141,4 +149,55 @@ write_st("bad_overlap.safetensors", {"logits": dict(t, data_offsets=[0, 400]),
                                      "targets": dict(t, data_offsets=[200, 600])}, f32 + f32[:200])
 write_st("bad_gap.safetensors", {"logits": dict(t, data_offsets=[0, 400]),
                                  "targets": dict(t, data_offsets=[400, 800])}, f32 + f32 + b"\0" * 16)
-print("written to", d)
+
+# --- fuzz seeds ---
+ft, fs = "fixtures/fuzz/torch", "fixtures/fuzz/safetensors"
+os.makedirs(ft, exist_ok=True)
+os.makedirs(fs, exist_ok=True)
+for name in sorted(os.listdir(d)):
+    src = os.path.join(d, name)
+    if os.path.getsize(src) <= 4096 and name.endswith((".pt", ".safetensors")):
+        with open(src, "rb") as f, open(os.path.join(ft if name.endswith(".pt") else fs, name), "wb") as g:
+            g.write(f.read())
+# pickles alone: storages 0-3 hold 64 bytes (16 float32 / 8 float64 / 64 bool)
+seeds = {
+    "pickle_dict.pkl": dict_pickle([("logits", tensor("FloatStorage", "0", 16, 0, [16], [1])),
+                                    ("targets", tensor("FloatStorage", "1", 16, 0, [16], [1]))]),
+    "pickle_views.pkl": dict_pickle([("logits", tensor("DoubleStorage", "2", 8, 2, [3], [2])),
+                                     ("targets", tensor("BoolStorage", "3", 64, 1, [3], [5])),
+                                     ("ref_loss", tensor("DoubleStorage", "2", 8, 7, [], []))]),
+    "pickle_detector.pkl": dict_pickle([("logits", tensor("HalfStorage", "0", 32, 0, [4, 8], [8, 1])),
+                                        ("labels", tensor("CharStorage", "1", 64, 0, [4], [1])),
+                                        ("ious", tensor("BFloat16Storage", "2", 32, 0, [4], [1]))]),
+    "pickle_stacked.pkl": b"\x80\x02" + tensor("FloatStorage", "0", 16, 0, [8, 2], [1, 8]) + b".",
+    "pickle_pair4.pkl": pickle4,
+}
+for name, data in seeds.items():
+    with open(os.path.join(ft, name), "wb") as f:
+        f.write(data)
+def member_list(members, method=b"\0"):
+    return method + b"\n@@\n".join(n.encode() + b"\n" + c for n, c in members)
+vals = np.array([2.0, -1.0, 0.5, -3.0, 1.0, -2.0, 0.25, -0.5], np.float32)
+tg = np.array([0.75, 0.0, 0.5, 0.0, -1.0, 0.0, 1.0, 0.0], np.float32)
+pk = dict_pickle([("logits", tensor("FloatStorage", "0", 8, 0, [8], [1])),
+                  ("targets", tensor("FloatStorage", "1", 8, 0, [8], [1])),
+                  ("reg_losses", tensor("FloatStorage", "1", 8, 0, [3], [2]))])
+for method, suffix in [(b"\0", "stored"), (b"\1", "deflated")]:
+    with open(os.path.join(ft, f"list_{suffix}.txt"), "wb") as f:
+        f.write(member_list([("dump/data.pkl", pk), ("dump/byteorder", b"little"),
+                             ("dump/data/0", vals.tobytes()), ("dump/data/1", tg.tobytes())], method))
+good = {"logits": {"dtype": "BF16", "shape": [8], "data_offsets": [0, 16]},
+        "targets": {"dtype": "F32", "shape": [8], "data_offsets": [16, 48]},
+        "__metadata__": {"format": "pt"}}
+bf = (vals.view(np.uint32) >> 16).astype("<u2").tobytes()
+with open(os.path.join(fs, "json_good.txt"), "wb") as f:
+    f.write(json.dumps(good).encode() + b"\n@@\n" + bf + tg.tobytes())
+det = {"logits": {"dtype": "F64", "shape": [2, 4], "data_offsets": [0, 64]},
+       "labels": {"dtype": "I64", "shape": [2], "data_offsets": [64, 80]},
+       "ious": {"dtype": "F16", "shape": [2], "data_offsets": [80, 84]}}
+with open(os.path.join(fs, "json_detector.txt"), "wb") as f:
+    f.write(json.dumps(det).encode() + b"\n@@\n" + vals.astype("<f8").tobytes() +
+            np.array([1, 4], "<i8").tobytes() + np.array([0.5, 0], "<f2").tobytes())
+write_st("good_small.safetensors", good, bf + tg.tobytes())
+os.replace(os.path.join(d, "good_small.safetensors"), os.path.join(fs, "good_small.safetensors"))
+print("written to", d, ft, fs)

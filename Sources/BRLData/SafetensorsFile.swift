@@ -66,6 +66,11 @@ enum SafetensorsFile {
       throw fail(
         "expected a JSON object ('{'), found \(Data(headerBytes).quotedBytes())", at: "header")
     }
+    // A safetensors header nests 3 deep ({name: {shape: […]}}); a deeper one is refused before
+    // it reaches the JSON parser, whose recursion a hostile header could otherwise exhaust.
+    guard nestingDepth(headerBytes) <= maximumNesting else {
+      throw fail("expected JSON nested at most \(maximumNesting) deep, found deeper", at: "header")
+    }
     let json: Any
     do { json = try JSONSerialization.jsonObject(with: Data(headerBytes)) } catch {
       throw fail("expected a JSON object, found invalid JSON", at: "header")
@@ -113,6 +118,9 @@ enum SafetensorsFile {
       else {
         throw fail("expected 'data_offsets' [begin, end] with 0 ≤ begin ≤ end", at: position)
       }
+      do { try TensorLayout.checkSpan(shape: shape, itemSize: dtype.itemSize) } catch {
+        throw fail(error.reason, at: position)
+      }
       var count = 1
       var overflow = false
       for extent in shape {
@@ -156,6 +164,34 @@ enum SafetensorsFile {
         at: "header")
     }
     return .keyed(Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.array) }), note: nil)
+  }
+
+  static let maximumNesting = 8
+
+  /// The deepest nesting of `{` and `[` outside strings (a scan, no parsing).
+  private static func nestingDepth(_ bytes: Data) -> Int {
+    var (depth, deepest, inString, escaped) = (0, 0, false, false)
+    for byte in bytes {
+      if inString {
+        if escaped {
+          escaped = false
+        } else if byte == 0x5c {
+          escaped = true
+        } else if byte == 0x22 {
+          inString = false
+        }
+        continue
+      }
+      switch byte {
+      case 0x22: inString = true
+      case 0x7b, 0x5b:
+        depth += 1
+        deepest = Swift.max(deepest, depth)
+      case 0x7d, 0x5d: depth -= 1
+      default: break
+      }
+    }
+    return deepest
   }
 
   /// JSON numbers that are integers in 0…2^53 (exactly representable), else nil.

@@ -85,6 +85,11 @@ enum TorchArchive {
     }
     var byteOrder = NPYDType.ByteOrder.little
     if let member = members[top + "byteorder"] {
+      guard member.uncompressedSize <= 16 else {
+        throw fail(
+          "expected 'little' or 'big', found \(member.uncompressedSize) bytes",
+          at: "member '\(member.name)'")
+      }
       switch String(decoding: try contents(member), as: UTF8.self) {
       case "little": byteOrder = .little
       case "big": byteOrder = .big
@@ -129,11 +134,14 @@ enum TorchArchive {
       let layout = TensorLayout(
         offset: tensor.offset, shape: tensor.shape, strides: tensor.strides,
         storageCount: reference.count)
-      do { try layout.check() } catch { throw fail(error.reason, at: position) }
+      let byteStrides: [Int]
+      do { byteStrides = try layout.byteStrides(itemSize: dtype.itemSize) } catch {
+        throw fail(error.reason, at: position)
+      }
       var result = NPYArray(
         dtype: dtype, shape: tensor.shape, fortranOrder: false, storage: bytes,
         dataOffset: tensor.offset * dtype.itemSize)
-      result.strides = tensor.strides.map { $0 * dtype.itemSize }
+      result.strides = byteStrides
       return result
     }
     func value(_ value: PickleValue, _ key: String) throws -> NPYArray {
@@ -182,7 +190,38 @@ struct TensorLayout {
   var strides: [Int]
   var storageCount: Int
 
-  func check() throws(FormatProblem) {
+  /// The byte strides of a valid view; throws the reason it is not one.
+  ///
+  /// The offset is at most the storage's count, so `offset × itemSize` fits (the storage's bytes
+  /// were counted without overflow). An axis of extent ≤ 1 gets its C-order stride instead of the
+  /// file's (it is never stepped along, and a huge one would overflow later arithmetic); an empty
+  /// view gets zero strides.
+  func byteStrides(itemSize: Int) throws(FormatProblem) -> [Int] {
+    try Self.checkSpan(shape: shape, itemSize: itemSize)
+    guard offset <= storageCount else {
+      throw FormatProblem(
+        reason: "storage offset \(offset) is past the storage's \(storageCount) elements")
+    }
+    try check()
+    guard shape.reduce(1, *) > 0 else { return shape.map { _ in 0 } }
+    let contiguous = ElementView.strides(shape: shape, itemSize: itemSize, fortranOrder: false)
+    return shape.indices.map { shape[$0] <= 1 ? contiguous[$0] : strides[$0] * itemSize }
+  }
+
+  /// numpy's rule, as ``NPYReader`` applies it: the item size times the non-zero extents must
+  /// be addressable (≤ 2^48 bytes), even for an empty array, since strides are computed from them.
+  static func checkSpan(shape: [Int], itemSize: Int) throws(FormatProblem) {
+    var (span, overflow) = (itemSize, false)
+    for extent in shape where !overflow {
+      (span, overflow) = span.multipliedReportingOverflow(by: Swift.max(extent, 1))
+    }
+    guard !overflow, span <= NPYReader.maximumByteSpan else {
+      throw FormatProblem(
+        reason: "shape \(NPYHeader.shapeText(shape)) has more elements than fit in memory")
+    }
+  }
+
+  private func check() throws(FormatProblem) {
     var count = 1
     var last = offset
     var overflow = false

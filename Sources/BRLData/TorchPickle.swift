@@ -203,7 +203,7 @@ struct TorchPickle {
       guard length <= 8 else {
         throw problem("expected an integer of at most 8 bytes, found \(length)")
       }
-      let digits = try read(length)
+      let digits = Array(try read(length))
       var value: UInt64 = 0
       for (i, digit) in digits.enumerated() { value |= UInt64(digit) << (8 * UInt64(i)) }
       if length > 0 && length < 8 && digits[length - 1] & 0x80 != 0 {
