@@ -56,6 +56,11 @@ enum TorchArchive {
     {
       throw fail(legacyAdvice)
     }
+    guard ZipDirectory.looksLikeZip(data) else {
+      throw fail(
+        "not a torch.save file: expected a zip archive (b'PK\\x03\\x04'), found "
+          + data.quotedBytes())
+    }
     let directory: ZipDirectory
     do { directory = try ZipDirectory.read(data) } catch {
       throw fail(error.reason)
