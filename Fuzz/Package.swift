@@ -29,5 +29,13 @@ let package = Package(
       name: "FuzzRaw",
       dependencies: ["FuzzSupport", .product(name: "BRLData", package: "brl")]
     ),
+    .executableTarget(
+      name: "FuzzTorch",
+      dependencies: ["FuzzSupport", .product(name: "BRLData", package: "brl")]
+    ),
+    .executableTarget(
+      name: "FuzzSafetensors",
+      dependencies: ["FuzzSupport", .product(name: "BRLData", package: "brl")]
+    ),
   ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer harness of Fuzz/ (with AddressSanitizer) and runs it.
 #
-#   scripts/fuzz.sh <npy|npz|raw> [seconds=600] [extra libFuzzer flags...]
+#   scripts/fuzz.sh <npy|npz|raw|torch|safetensors> [seconds=600] [extra libFuzzer flags...]
 #
 # The working corpus grows in Fuzz/corpus/<reader>/ (ignored by git), seeded from
 # fixtures/fuzz/<reader>/ (committed). Crashes, timeouts and out-of-memory inputs are written to
@@ -10,7 +10,7 @@
 # To replay one input: Fuzz/.build-fuzz/release/FuzzNPY path/to/input (with SWIFT_BACKTRACE=enable=no).
 set -euo pipefail
 
-usage() { echo "usage: $0 <npy|npz|raw> [seconds] [libFuzzer flags...]" >&2; exit 64; }
+usage() { echo "usage: $0 <npy|npz|raw|torch|safetensors> [seconds] [libFuzzer flags...]" >&2; exit 64; }
 [ $# -ge 1 ] || usage
 reader=$1
 seconds=${2:-600}
@@ -19,6 +19,8 @@ case $reader in
   npy) product=FuzzNPY ;;
   npz) product=FuzzNPZ ;;
   raw) product=FuzzRaw ;;
+  torch) product=FuzzTorch ;;
+  safetensors) product=FuzzSafetensors ;;
   *) usage ;;
 esac
 

@@ -7,6 +7,7 @@ extension Column {
     switch self {
     case .float32(let buffer): Self.scan(buffer, isValid)
     case .float64(let buffer): Self.scan(buffer, isValid)
+    case .bfloat16(let buffer): Self.scan(buffer, isValid)
     }
   }
 
@@ -14,6 +15,21 @@ extension Column {
   func countWhere(_ predicate: (Double) -> Bool) -> Int {
     let failing = firstInvalid { !predicate($0) }
     return failing?.count ?? 0
+  }
+
+  private static func scan(
+    _ buffer: UnsafeBufferPointer<BFloat16>, _ isValid: (Double) -> Bool
+  ) -> (index: Int, value: Double, count: Int)? {
+    var first: (index: Int, value: Double)?
+    var count = 0
+    for (index, element) in buffer.enumerated() {
+      let value = Double(element.float)
+      if !isValid(value) {
+        count += 1
+        if first == nil { first = (index, value) }
+      }
+    }
+    return first.map { ($0.index, $0.value, count) }
   }
 
   private static func scan<T: BinaryFloatingPoint>(

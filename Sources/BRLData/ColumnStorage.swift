@@ -3,13 +3,15 @@ import RankingLosses
 
 /// The numbers of one column (logits or targets), either read in place or converted once.
 ///
-/// A native-endian, contiguous, aligned float32/float64 array is used where it lies (inside a
-/// file mapping or a zip member); anything else (another byte order, a strided column, an integer
-/// or float16 dtype) is converted in one pass to an owned array: float64 sources to `[Double]`,
-/// everything else to `[Float]`.
+/// A native-endian, contiguous, aligned float32/float64/bfloat16 array is used where it lies
+/// (inside a file mapping, a zip member or a torch storage); anything else (another byte order, a
+/// strided column, an integer or float16 dtype) is converted in one pass to an owned array:
+/// float64 sources to `[Double]`, everything else to `[Float]` (bfloat16 and float16 exactly).
 enum ColumnStorage: @unchecked Sendable {
   /// `count` elements of `Float` (or `Double` when `isDouble`) at `offset` in `bytes`.
   case inPlace(bytes: Data, offset: Int, count: Int, isDouble: Bool)
+  /// `count` bfloat16 elements at `offset` in `bytes`, read in place.
+  case inPlaceBFloat16(bytes: Data, offset: Int, count: Int)
   case float32([Float])
   case float64([Double])
 
@@ -20,6 +22,11 @@ enum ColumnStorage: @unchecked Sendable {
       self = .inPlace(
         bytes: view.storage, offset: view.offset, count: view.count,
         isDouble: view.dtype.itemSize == 8)
+    } else if view.dtype.kind == .bfloat16
+      && view.dtype.byteOrder == NPYDType.native(.bfloat16, 2).byteOrder
+      && view.isContiguous && Self.isAligned(view.storage, view.offset, 2)
+    {
+      self = .inPlaceBFloat16(bytes: view.storage, offset: view.offset, count: view.count)
     } else if view.dtype.kind == .float && view.dtype.itemSize == 8 {
       self = .float64(view.decoded())
     } else {
@@ -33,6 +40,7 @@ enum ColumnStorage: @unchecked Sendable {
   var count: Int {
     switch self {
     case .inPlace(_, _, let count, _): count
+    case .inPlaceBFloat16(_, _, let count): count
     case .float32(let values): values.count
     case .float64(let values): values.count
     }
@@ -40,8 +48,10 @@ enum ColumnStorage: @unchecked Sendable {
 
   /// Whether the column reads the input's bytes in place (no copy was made).
   var isInPlace: Bool {
-    if case .inPlace = self { return true }
-    return false
+    switch self {
+    case .inPlace, .inPlaceBFloat16: true
+    case .float32, .float64: false
+    }
   }
 
   subscript(index: Int) -> Double {
@@ -51,6 +61,13 @@ enum ColumnStorage: @unchecked Sendable {
         isDouble
           ? raw.loadUnaligned(fromByteOffset: offset + 8 * index, as: Double.self)
           : Double(raw.loadUnaligned(fromByteOffset: offset + 4 * index, as: Float.self))
+      }
+    case .inPlaceBFloat16(let bytes, let offset, _):
+      bytes.withUnsafeBytes { raw in
+        Double(
+          BFloat16(
+            bitPattern: raw.loadUnaligned(fromByteOffset: offset + 2 * index, as: UInt16.self)
+          ).float)
       }
     case .float32(let values): Double(values[index])
     case .float64(let values): values[index]
@@ -62,6 +79,19 @@ enum ColumnStorage: @unchecked Sendable {
     switch self {
     case .float32(let values): return try values.withUnsafeBufferPointer { try body(.float32($0)) }
     case .float64(let values): return try values.withUnsafeBufferPointer { try body(.float64($0)) }
+    case .inPlaceBFloat16(let bytes, let offset, let count):
+      return try bytes.withUnsafeBytes { raw in
+        guard let start = raw.baseAddress.map({ $0 + offset }), Int(bitPattern: start) % 2 == 0
+        else {
+          let view = ElementView(
+            storage: bytes, dtype: .native(.bfloat16, 2), offset: offset, shape: [count],
+            strides: [2])
+          return try ColumnStorage(view.decoded() as [Float]).withColumn(body)
+        }
+        return try body(
+          .bfloat16(
+            UnsafeBufferPointer(start: start.assumingMemoryBound(to: BFloat16.self), count: count)))
+      }
     case .inPlace(let bytes, let offset, let count, let isDouble):
       return try bytes.withUnsafeBytes { raw in
         let start = raw.baseAddress.map { $0 + offset }

@@ -13,7 +13,13 @@ import Foundation
 /// - **raw** binary (``LoadOptions/format`` `.raw`): float32 or float64, little- or big-endian,
 ///   interleaved or planar in one file (N from the file size), or two flat files.
 ///
-/// Logits must be float (f2, f4, f8); targets may be float, integer or bool.
+/// - **torch.save** `.pt`/`.pth` (zip format, torch ≥ 1.6) and **safetensors**: the same keys and
+///   layouts as .npz (a dict or `OrderedDict` of tensors; `ref_loss` may be a 0-d tensor or a
+///   number), one (N,2) tensor as for .npy, or a tuple/list `(logits, targets)`; views of shared
+///   storages (offset, strides) and bfloat16 included. See ``TorchArchive``, ``TorchPickle``
+///   (nothing in the file is run) and ``SafetensorsFile``.
+///
+/// Logits must be float (f2, f4, f8, bfloat16); targets may be float, integer or bool.
 public enum DumpReader {
   public static func load(_ path: String, options: LoadOptions = .init()) throws -> Dump {
     let data = try MappedFile.map(path)
@@ -24,6 +30,10 @@ public enum DumpReader {
     case .npz:
       dump = try load(arrays: NPZArchive.read(data, path: path), path: path, options: options)
     case .raw: dump = try loadRaw(data, path: path, options: options)
+    case .torch:
+      dump = try load(tensors: TorchArchive.read(data, path: path), path: path, options: options)
+    case .safetensors:
+      dump = try load(tensors: SafetensorsFile.read(data, path: path), path: path, options: options)
     }
     guard dump.count > 0 else {
       throw DataError(path: path, reason: "expected at least one example, found none (N = 0)")
@@ -31,20 +41,33 @@ public enum DumpReader {
     return dump
   }
 
-  /// The format from the magic bytes, else the extension (`.npy`, `.npz`; `.raw`, `.bin`,
-  /// `.f32`, `.f64` for raw).
+  /// The format from the content (the .npy magic; a zip with a `<folder>/data.pkl` member is
+  /// torch.save, another zip .npz; a legacy torch.save pickle; a safetensors header), else the
+  /// extension (`.npy`, `.npz`, `.pt`, `.pth`, `.safetensors`; `.raw`, `.bin`, `.f32`, `.f64`
+  /// for raw).
   static func detectFormat(_ data: Data, path: String) throws -> InputFormat {
+    let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()
     if data.hasBytes(NPYReader.magic, at: 0) { return .npy }
-    if ZipDirectory.looksLikeZip(data) { return .npz }
-    switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+    if ZipDirectory.looksLikeZip(data) {
+      if let directory = try? ZipDirectory.read(data) {
+        return TorchArchive.isTorchArchive(directory) ? .torch : .npz
+      }
+      return ["pt", "pth"].contains(fileExtension) ? .torch : .npz  // the reader names the damage
+    }
+    if data.hasBytes(TorchArchive.legacyMagic, at: 0) { return .torch }
+    if SafetensorsFile.looksLikeSafetensors(data) { return .safetensors }
+    switch fileExtension {
     case "npy": return .npy  // the reader then names the bad magic
     case "npz": return .npz
+    case "pt", "pth": return .torch
+    case "safetensors": return .safetensors
     case "raw", "bin", "f32", "f64": return .raw
     default:
       throw DataError(
         path: path,
-        reason: "unknown format: expected an .npy or .npz file (magic b'\\x93NUMPY' or b'PK'), "
-          + "found \(data.quotedBytes()); for raw binary, choose the raw format")
+        reason: "unknown format: expected an .npy, .npz, torch.save or safetensors file (magic "
+          + "b'\\x93NUMPY' or b'PK', or a safetensors header), found \(data.quotedBytes()); for raw "
+          + "binary, choose the raw format")
     }
   }
 
@@ -236,7 +259,7 @@ public enum DumpReader {
     }
     var ious: [Double]?
     if let iouArray = arrays["ious"] {
-      guard iouArray.shape == [anchors], iouArray.dtype.kind == .float else {
+      guard iouArray.shape == [anchors], iouArray.dtype.isFloatingPoint else {
         throw key("ious").error(
           "expected \(anchors) float IoUs (shape (\(anchors),)), found shape "
             + "\(NPYHeader.shapeText(iouArray.shape)) of '\(iouArray.dtype)'")
@@ -259,6 +282,33 @@ public enum DumpReader {
     return Dump(
       path: path, logits: ColumnStorage(logits.view), targets: ColumnStorage(expanded.targets),
       notes: notes)
+  }
+
+  // MARK: - torch.save and safetensors
+
+  /// A torch.save or safetensors file: one tensor is read as an .npy array would be, named
+  /// tensors as the arrays of an .npz (the same keys, the same checks).
+  private static func load(tensors: TensorFile, path: String, options: LoadOptions) throws -> Dump {
+    switch tensors {
+    case .single(let array):
+      guard array.shape.count == 2 else {
+        throw DataError(
+          path: path,
+          reason: "one saved tensor must be (N,2) or (2,N) (logits, targets), found shape "
+            + NPYHeader.shapeText(array.shape) + "; save a dict {'logits': …, 'targets': …} instead"
+        )
+      }
+      return try load(array: array, path: path, options: options)
+    case .keyed(let arrays, let note):
+      guard options.targetsPath == nil else {
+        throw DataError(
+          path: path,
+          reason: "a file of named tensors holds its own targets; found --targets as well")
+      }
+      let dump = try load(arrays: arrays, path: path, options: options)
+      if let note { dump.notes.insert(note, at: 0) }
+      return dump
+    }
   }
 
   // MARK: - raw
@@ -295,10 +345,10 @@ public enum DumpReader {
   }
 
   private static func requireFloat(_ dtype: NPYDType, what: String, path: String) throws {
-    guard dtype.kind == .float else {
+    guard dtype.isFloatingPoint else {
       throw DataError(
         path: path, position: what,
-        reason: "expected a float dtype (f2, f4, f8) for logits, found '\(dtype)'")
+        reason: "expected a float dtype (f2, f4, f8, bfloat16) for logits, found '\(dtype)'")
     }
   }
 

@@ -83,6 +83,10 @@ struct ElementView {
         return gather(base, count) { Out(Float(bitPattern: load($0, UInt32.self, big))) }
       case (.float, 8):
         return gather(base, count) { Out(Double(bitPattern: load($0, UInt64.self, big))) }
+      case (.bfloat16, 2):
+        return gather(base, count) {
+          Out(Float(bitPattern: UInt32(load($0, UInt16.self, big)) << 16))
+        }
       case (.signedInteger, 1): return gather(base, count) { Out(load($0, Int8.self, big)) }
       case (.signedInteger, 2): return gather(base, count) { Out(load($0, Int16.self, big)) }
       case (.signedInteger, 4): return gather(base, count) { Out(load($0, Int32.self, big)) }
@@ -100,7 +104,7 @@ struct ElementView {
   /// The elements as integers (for class labels), or nil for float dtypes. Values beyond ±9.2e18
   /// (only possible for 64-bit types) saturate, so a range check still refuses them.
   func integers() -> [Int64]? {
-    guard dtype.kind != .float else { return nil }
+    guard !dtype.isFloatingPoint else { return nil }
     return decoded(as: Double.self).map { $0 >= 9.2e18 ? .max : $0 <= -9.2e18 ? .min : Int64($0) }
   }
 

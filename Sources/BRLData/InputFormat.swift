@@ -3,4 +3,7 @@ public enum InputFormat: String, CaseIterable, Sendable, Codable {
   case npy
   case npz
   case raw
+  /// `torch.save` (the zip format of torch ≥ 1.6), `.pt`/`.pth`.
+  case torch
+  case safetensors
 }

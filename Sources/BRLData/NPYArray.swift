@@ -15,6 +15,9 @@ public struct NPYArray: @unchecked Sendable {
   /// The bytes that hold the elements, starting `dataOffset` bytes after `storage.startIndex`.
   public var storage: Data
   public var dataOffset: Int
+  /// Byte strides per axis when the elements are not laid out in C or Fortran order (a view of
+  /// a shared PyTorch storage: a slice, a transpose); `nil` for an .npy array.
+  public var strides: [Int]? = nil
 
   /// An array over `storage`; the caller has checked that `count · itemSize` bytes follow
   /// `dataOffset` and that the product of `shape` does not overflow.
@@ -33,8 +36,8 @@ public struct NPYArray: @unchecked Sendable {
     precondition(dtype.kind != .structured, "a record array has a view per field")
     return ElementView(
       storage: storage, dtype: dtype, offset: dataOffset, shape: shape,
-      strides: ElementView.strides(
-        shape: shape, itemSize: dtype.itemSize, fortranOrder: fortranOrder))
+      strides: strides
+        ?? ElementView.strides(shape: shape, itemSize: dtype.itemSize, fortranOrder: fortranOrder))
   }
 
   /// One field of a structured array, or nil if there is no field of that name.
@@ -100,6 +103,14 @@ public struct NPYArray: @unchecked Sendable {
       contentsOf: (0..<(version == 1 ? 2 : 4)).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) }
     )
     data.append(contentsOf: header)
+    if strides != nil && !view.isContiguous {
+      // A strided view: its elements in C order, one by one.
+      let view = self.view
+      storage.withUnsafeBytes { raw in
+        view.forEachOffset { data.append(contentsOf: raw[$0..<($0 + dtype.itemSize)]) }
+      }
+      return data
+    }
     let start = storage.startIndex + dataOffset
     data.append(storage[start..<(start + count * dtype.itemSize)])
     return data

@@ -12,6 +12,8 @@ public struct NPYDType: Equatable, Sendable, CustomStringConvertible {
     case boolean = "b"
     /// A record of named ``Field``s (`descr` is a list of `(name, descr)` pairs).
     case structured = "V"
+    /// bfloat16 (2 bytes; PyTorch and safetensors only, numpy has no such dtype).
+    case bfloat16 = "B"
   }
 
   public enum ByteOrder: Character, Sendable {
@@ -49,8 +51,11 @@ public struct NPYDType: Equatable, Sendable, CustomStringConvertible {
       byteOrder: itemSize == 1 ? .notApplicable : isLittleEndianHost ? .little : .big)
   }
 
-  /// The numpy type string, e.g. `<f4`, `|b1` (a record: its fields' list).
-  public var description: String { descrLiteral }
+  /// The numpy type string, e.g. `<f4`, `|b1` (a record: its fields' list; `bfloat16`).
+  public var description: String { kind == .bfloat16 ? "bfloat16" : descrLiteral }
+
+  /// Whether the elements are floating point: float16/32/64 or bfloat16 (what logits need).
+  var isFloatingPoint: Bool { kind == .float || kind == .bfloat16 }
 
   /// Whether the elements can be read in place as a Swift `Float`/`Double` on this machine.
   var isNativeFloat: Bool {

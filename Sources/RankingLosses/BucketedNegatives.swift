@@ -93,8 +93,9 @@ struct BucketedNegatives: NegativeModel {
   private static func sortedRelevantNegatives<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition
   ) -> SortedNegatives {
-    if L.sortKeyBytes == 4 && logits.count <= Int(UInt32.max) {
-      // float32: key in the high half, position in the low half of one UInt64.
+    if L.sortKeyBytes <= 4 && logits.count <= Int(UInt32.max) {
+      // float32 and bfloat16: key in the high half, position in the low half of one UInt64
+      // (a 2-byte bfloat16 key leaves the top digit constant, and that pass is skipped).
       var packed = partition.mapRelevantNegatives(logits: logits, targets: targets) { i, value in
         value.descendingSortKey << 32 | UInt64(i)
       }

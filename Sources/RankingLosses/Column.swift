@@ -6,12 +6,15 @@
 public enum Column: @unchecked Sendable {
   case float32(UnsafeBufferPointer<Float>)
   case float64(UnsafeBufferPointer<Double>)
+  /// bfloat16 values (mixed-precision logits), read in place like float32.
+  case bfloat16(UnsafeBufferPointer<BFloat16>)
 
   /// The number of elements.
   public var count: Int {
     switch self {
     case .float32(let buffer): buffer.count
     case .float64(let buffer): buffer.count
+    case .bfloat16(let buffer): buffer.count
     }
   }
 
@@ -20,14 +23,17 @@ public enum Column: @unchecked Sendable {
     switch self {
     case .float32(let buffer): Double(buffer[index])
     case .float64(let buffer): buffer[index]
+    case .bfloat16(let buffer): buffer[index].double
     }
   }
 }
 
 /// The element types a ``Column`` can hold. Hot loops are generic over this protocol, so each
-/// element type gets its own specialised code instead of a per-element switch.
-protocol ColumnScalar: BinaryFloatingPoint, Sendable {
+/// element type gets its own specialised code instead of a per-element switch. (Not
+/// `BinaryFloatingPoint`: ``BFloat16`` is a storage type with comparisons and an exact `double`.)
+protocol ColumnScalar: Comparable, ExpressibleByIntegerLiteral, Sendable {
   var double: Double { get }
+  var isFinite: Bool { get }
   /// A key whose ascending unsigned order is the values' descending order (``RadixSort``).
   var descendingSortKey: UInt64 { get }
   /// The value whose ``descendingSortKey`` is `key`.

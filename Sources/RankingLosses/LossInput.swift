@@ -33,6 +33,16 @@ public struct LossInput: @unchecked Sendable {
     case (.float32(let l), .float64(let t)): try visitor.visit(logits: l, targets: t)
     case (.float64(let l), .float32(let t)): try visitor.visit(logits: l, targets: t)
     case (.float64(let l), .float64(let t)): try visitor.visit(logits: l, targets: t)
+    case (.bfloat16(let l), .float32(let t)): try visitor.visit(logits: l, targets: t)
+    case (.bfloat16(let l), .float64(let t)): try visitor.visit(logits: l, targets: t)
+    case (_, .bfloat16(let t)):
+      // bfloat16 targets are rare (targets are IoUs, 0 or −1): converted exactly to float32
+      // for this call rather than specialising every method for them.
+      try t.map(\.float).withUnsafeBufferPointer { converted in
+        var input = self
+        input.targets = .float32(converted)
+        return try input.visit(visitor)
+      }
     }
   }
 }

@@ -8,7 +8,9 @@ struct InputOptions: ParsableArguments {
   var targets: String?
 
   @Option(
-    help: "The input format: npy, npz or raw (default: from the file's magic, then its extension).")
+    help:
+      "The input format: npy, npz, raw, torch or safetensors (default: from the file's content, then its extension)."
+  )
   var format: InputFormat?
 
   @Option(help: "Raw input: the element type, f32 or f64.")
@@ -55,6 +57,12 @@ struct InputOptions: ParsableArguments {
 
   static let formatsDiscussion = """
     INPUT formats:
+      .pt    torch.save(obj, path) (zip format, torch >= 1.6): a dict or OrderedDict with the
+             .npz keys below (tensors of any float dtype incl. bfloat16, views and slices of
+             shared storages; ref_loss a 0-d tensor or a number), one (N,2) tensor, or a pair
+             (logits, targets). Read without running anything in the file: only the pickle
+             opcodes and globals torch.save uses for tensors are accepted.
+      .safetensors  the same keys (safetensors.torch.save_file).
       .npz   keys logits, targets (or labels), optional reg_losses (aLRP), ref_loss and
              ref_grad (reference results to check). Stored or deflated (np.savez,
              np.savez_compressed).
