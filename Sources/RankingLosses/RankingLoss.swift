@@ -26,7 +26,8 @@ protocol LossDefinition: RankingLoss {
 
 extension LossDefinition {
   func evaluateDefinition(_ input: LossInput, method: Method) throws -> LossResult {
-    try input.visit(
+    if input.grouping == .image { return try evaluatePerImage(input, method: method) }
+    return try input.visit(
       EvaluationVisitor(
         loss: self, method: method, regressionLosses: input.regressionLosses,
         parallelism: input.parallelism))
@@ -34,7 +35,7 @@ extension LossDefinition {
 }
 
 /// The evaluation shared by every loss and method, specialised per column type.
-private struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
+struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
   let loss: Loss
   let method: Method
   let regressionLosses: [Double]?
