@@ -98,7 +98,8 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
       }
     }
 
-    let groups = ImageGroups(ids: ids, targets: targets)
+    let groups = ImageGroups(
+      ids: ids, logits: logits, targets: targets, parallelism: parallelism)
     let ordinals = groups.positiveOrdinals()
     let evaluated = groups.positives.indices.filter { groups.positives[$0] > 0 }
     var statistics = LossResult.Statistics(
@@ -169,9 +170,7 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
         }
       }
     }
-    if let order = groups.order {
-      let groupedLogits = gathered(logits, order)
-      let groupedTargets = gathered(targets, order)
+    if let groupedLogits = groups.groupedLogits, let groupedTargets = groups.groupedTargets {
       groupedLogits.withUnsafeBufferPointer { l in
         groupedTargets.withUnsafeBufferPointer { t in run(l, t) }
       }
@@ -202,17 +201,5 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
       gradient: gradient, ranks: ranks, statistics: statistics,
       images: ImageLosses(
         ids: groups.ids, losses: imageLosses, withPositives: evaluated.count))
-  }
-
-  /// `values` in `order`, gathered in parallel chunks.
-  private func gathered<V: ColumnScalar>(
-    _ values: UnsafeBufferPointer<V>, _ order: [Int32]
-  ) -> [V] {
-    [V](unsafeUninitializedCapacity: order.count) { out, initialized in
-      Chunking(count: order.count).forEach(parallelism) { _, range in
-        for k in range { out.initializeElement(at: k, to: values[Int(order[k])]) }
-      }
-      initialized = order.count
-    }
   }
 }
