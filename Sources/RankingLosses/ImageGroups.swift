@@ -7,7 +7,8 @@
 /// nothing is copied. Otherwise a counting sort by image copies the logits and targets once,
 /// image after image (ascending id), each image's examples in input order (the sort is stable,
 /// so an image's positives and their regression losses keep their input order), and keeps
-/// `order`, the input position of every copied example, to put the gradient back.
+/// `position`, where each input example went, to bring the gradient back (a gather: sequential
+/// writes, which cost less than scattered ones).
 ///
 /// The sort runs on the input's threads: each fixed chunk of the input counts its examples per
 /// image, the counts give every (chunk, image) its own output range, and each chunk then writes
@@ -16,12 +17,12 @@
 struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
   /// The distinct ids, ascending.
   var ids: [Int64]
-  /// Image g's examples: positions `ranges[g]` of the input (``order`` is nil) or of the
+  /// Image g's examples: positions `ranges[g]` of the input (``position`` is nil) or of the
   /// grouped copies.
   var ranges: [Range<Int>]
-  /// For each position of the grouped copies, its input position; nil when every image is
+  /// For each input example, its position in the grouped copies; nil when every image is
   /// contiguous in the input.
-  var order: [Int32]?
+  var position: [Int32]?
   /// The logits and targets grouped by image; nil when every image is contiguous.
   var groupedLogits: [L]?
   var groupedTargets: [T]?
@@ -122,7 +123,7 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
       self.ranges = ranges
       self.positives = positives
       self.imageOfPositive = imageOfPositive
-      self.order = nil
+      self.position = nil
       self.groupedLogits = nil
       self.groupedTargets = nil
       return
@@ -177,11 +178,11 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
     var positives = [Int](repeating: 0, count: imageCount)
     for g in imageOfPositive { positives[Int(g)] += 1 }
 
-    var order = [Int32](repeating: 0, count: n)
+    var position = [Int32](repeating: 0, count: n)
     var groupedLogits = [L](repeating: 0, count: n)
     var groupedTargets = [T](repeating: 0, count: n)
     example.withUnsafeBufferPointer { e in
-      order.withUnsafeMutableBufferPointer { o in
+      position.withUnsafeMutableBufferPointer { o in
         groupedLogits.withUnsafeMutableBufferPointer { gl in
           groupedTargets.withUnsafeMutableBufferPointer { gt in
             chunking.forEach(parallelism) { c, range in
@@ -191,7 +192,7 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
                   let g = Int(e[i])
                   let p = cursor[g]
                   cursor[g] = p + 1
-                  o[p] = Int32(i)
+                  o[i] = Int32(p)
                   gl[p] = logits[i]
                   gt[p] = targets[i]
                 }
@@ -204,7 +205,7 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
     self.ranges = ranges
     self.positives = positives
     self.imageOfPositive = imageOfPositive
-    self.order = order
+    self.position = position
     self.groupedLogits = groupedLogits
     self.groupedTargets = groupedTargets
   }

@@ -117,6 +117,8 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     }
 
     let imagesWithPositives = Double(evaluated.count)
+    // The images' gradients, in the layout of their examples: the input's, or the grouped
+    // copies' (then gathered back into input order at the end).
     var gradient = [Double](repeating: 0, count: n)
     var results = [ImageResult?](repeating: nil, count: evaluated.count)
     var errors = [(any Error)?](repeating: nil, count: evaluated.count)
@@ -137,13 +139,9 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
                 let result = try visitor.visit(
                   logits: UnsafeBufferPointer(rebasing: groupedLogits[range]),
                   targets: UnsafeBufferPointer(rebasing: groupedTargets[range]))
-                if let order = groups.order {
-                  for (j, value) in result.gradient.enumerated() {
-                    gradient[Int(order[range.lowerBound + j])] = value / imagesWithPositives
-                  }
-                } else {
-                  for (j, value) in result.gradient.enumerated() {
-                    gradient[range.lowerBound + j] = value / imagesWithPositives
+                result.gradient.withUnsafeBufferPointer { local in
+                  for j in local.indices {
+                    gradient[range.lowerBound + j] = local[j] / imagesWithPositives
                   }
                 }
                 results[slot] = ImageResult(
@@ -178,6 +176,19 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
       run(logits, targets)
     }
     if let error = errors.lazy.compactMap({ $0 }).first { throw error }
+    if let position = groups.position {
+      let grouped = gradient
+      gradient = [Double](unsafeUninitializedCapacity: n) { out, initialized in
+        grouped.withUnsafeBufferPointer { grouped in
+          position.withUnsafeBufferPointer { position in
+            Chunking(count: n).forEach(parallelism) { _, range in
+              for i in range { out.initializeElement(at: i, to: grouped[Int(position[i])]) }
+            }
+          }
+        }
+        initialized = n
+      }
+    }
 
     // Sums over images in ascending id order, then the mean over the G images.
     let done = results.map { $0! }
