@@ -67,3 +67,23 @@ import Testing
     #expect(plain.status == 2)  // the ids are given twice
   }
 }
+
+/// `brl verify --group image` end to end.
+@Suite struct VerifyGroupCommandTests {
+  @Test func verifyPerImage() throws {
+    let run = try BRLProcess.run([
+      "verify", "fixtures/images.npz", "--group", "image", "--loss", "rs", "--json",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+    let input = (object["inputs"] as! [[String: Any]])[0]
+    let checks = input["checks"] as! [[String: Any]]
+    #expect(checks.allSatisfy { $0["group"] as? String == "image" })
+    let reported = checks.filter { $0["reference_group"] as? String == "batch" }
+    #expect(reported.count == 2)  // δ = 0 and 0.5
+    #expect(reported.allSatisfy { $0["requirement"] as? String == "informational" })
+    #expect(reported.allSatisfy { ($0["loss_difference"] as? Double ?? 0) > 0 })
+    let without = try BRLProcess.run(["verify", "fixtures/example.npz", "--group", "image"])
+    #expect(without.status == 2 && without.stderr.contains("expected image ids"))
+  }
+}

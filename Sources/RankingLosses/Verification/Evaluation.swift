@@ -1,17 +1,27 @@
-/// One way to evaluate a loss: which loss, δ, method and (AP) precision variant.
+/// One way to evaluate a loss: which loss, δ, method, (AP) precision variant and grouping.
 public struct Evaluation: Hashable, Sendable, Codable, CustomStringConvertible {
   public var loss: LossKind
   public var delta: Double
   public var method: Method
   /// AP only: the variant, when it is not the method's official one.
   public var variant: APLoss.Variant?
+  /// ``Grouping/image`` to rank each image on its own (the input must carry image ids); nil is
+  /// the batch, the official loss.
+  public var grouping: Grouping?
 
-  public init(loss: LossKind, delta: Double, method: Method, variant: APLoss.Variant? = nil) {
+  public init(
+    loss: LossKind, delta: Double, method: Method, variant: APLoss.Variant? = nil,
+    grouping: Grouping? = nil
+  ) {
     self.loss = loss
     self.delta = delta
     self.method = method
     self.variant = variant
+    self.grouping = grouping == .batch ? nil : grouping
   }
+
+  /// Whether this evaluation ranks per image.
+  public var isPerImage: Bool { grouping == .image }
 
   /// The loss to evaluate.
   public var rankingLoss: any RankingLoss {
@@ -25,11 +35,25 @@ public struct Evaluation: Hashable, Sendable, Codable, CustomStringConvertible {
 
   /// The method's name, with the AP variant when it is not the official one for the method.
   public var methodLabel: String {
+    let perImage = isPerImage ? " per image" : ""
     guard loss == .ap, let variant,
       variant != APLoss(delta: delta).variant(for: method)
-    else { return method.rawValue }
-    return "\(method.rawValue) (\(variant.rawValue))"
+    else { return method.rawValue + perImage }
+    return "\(method.rawValue) (\(variant.rawValue))" + perImage
   }
 
   public var description: String { "\(loss.rawValue) δ=\(delta) \(methodLabel)" }
+}
+
+extension Evaluation {
+  /// Evaluates on `input`, keeping the method's negative sums in `capture`.
+  func evaluate(_ input: LossInput, capture: NegativeSumsCapture) throws -> LossResult {
+    var input = input
+    input.grouping = grouping ?? .batch
+    let loss = rankingLoss
+    guard let definition = loss as? any LossDefinition else {
+      return try loss.evaluate(input, method: method)
+    }
+    return try definition.evaluateDefinition(input, method: method, capture: capture)
+  }
 }
