@@ -1,6 +1,6 @@
 /// The images of an input: its distinct ids in ascending order and where each image's examples
 /// are, found with counting passes and (only when the images are interleaved) one stable
-/// counting sort, all O(N + G).
+/// counting sort, all O(N + G) and split into fixed chunks on the input's threads.
 ///
 /// Real dumps are usually image-major (a detector flattens its batch image by image), so every
 /// image is one contiguous run of the input; then each image is a slice of the input itself and
@@ -10,10 +10,11 @@
 /// `position`, where each input example went, to bring the gradient back (a gather: sequential
 /// writes, which cost less than scattered ones).
 ///
-/// The sort runs on the input's threads: each fixed chunk of the input counts its examples per
-/// image, the counts give every (chunk, image) its own output range, and each chunk then writes
-/// its examples there in input order, so the result is the serial stable sort's whatever the
-/// thread count.
+/// Passes: (1) range of the ids and runs of equal ids; (2) per chunk, examples and positives per
+/// id; (3) only when interleaved, each chunk writes its examples to its own output range per
+/// image, in input order, so the result is the serial stable sort's whatever the thread count.
+/// Ids spanning at most about 2N values are looked up in a table indexed by id − min; wider ids
+/// go through a dictionary once (then a serial pass).
 struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
   /// The distinct ids, ascending.
   var ids: [Int64]
@@ -37,40 +38,33 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
   ) {
     let n = ids.count
     precondition(n == targets.count && n == logits.count && n > 0 && n < Int(Int32.max))
-    // Range of the ids, and the number of runs of equal ids.
-    var lo = ids[0]
-    var hi = ids[0]
-    var runs = 1
-    ids.withUnsafeBufferPointer { id in
-      for i in 1..<n {
-        let v = id[i]
-        lo = Swift.min(lo, v)
-        hi = Swift.max(hi, v)
-        if v != id[i - 1] { runs += 1 }
+    let parallel = Chunking(count: n)
+
+    // (1) Range of the ids and runs of equal ids, per chunk, then joined.
+    let spans = ids.withUnsafeBufferPointer { id in
+      parallel.map(parallelism) { range -> (lo: Int64, hi: Int64, runs: Int) in
+        var (lo, hi, runs) = (id[range.lowerBound], id[range.lowerBound], 1)
+        for i in (range.lowerBound + 1)..<range.upperBound {
+          let v = id[i]
+          lo = Swift.min(lo, v)
+          hi = Swift.max(hi, v)
+          if v != id[i - 1] { runs += 1 }
+        }
+        if range.lowerBound > 0 && id[range.lowerBound] == id[range.lowerBound - 1] { runs -= 1 }
+        return (lo, hi, runs)
       }
     }
+    let lo = spans.map(\.lo).min()!
+    let hi = spans.map(\.hi).max()!
+    let runs = spans.reduce(0) { $0 + $1.runs }
 
-    // Each example's image as an index in ascending-id order: from id − lo through a table when
-    // the ids span at most a few times N, else through a dictionary (first seen, then ranked).
+    // The key of an example: id − lo (dense ids), else its image through a dictionary.
     let span = UInt64(bitPattern: hi &- lo)
-    var slotImage: [Int32] = []
+    let dense = span < UInt64(Swift.min(2 * n + 1024, Int(Int32.max)))
     var example: [Int32] = []
-    if span < UInt64(2 * n + 1024) {
-      let slots = Int(span) + 1
-      var slotCounts = [Int32](repeating: 0, count: slots)
-      ids.withUnsafeBufferPointer { id in
-        slotCounts.withUnsafeMutableBufferPointer { counts in
-          for v in id { counts[Int(UInt64(bitPattern: v &- lo))] &+= 1 }
-        }
-      }
-      slotImage = [Int32](repeating: -1, count: slots)
-      var distinct: [Int64] = []
-      for slot in 0..<slots where slotCounts[slot] > 0 {
-        slotImage[slot] = Int32(distinct.count)
-        distinct.append(lo &+ Int64(slot))
-      }
-      self.ids = distinct
-    } else {
+    var sortedDistinct: [Int64] = []
+    var rank: [Int32] = []
+    if !dense {
       var firstSeen: [Int64: Int32] = [:]
       var seen: [Int64] = []
       example = [Int32](repeating: 0, count: n)
@@ -91,110 +85,112 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
         example[i] = lastIndex
       }
       let sorted = seen.indices.sorted { seen[$0] < seen[$1] }
-      var rank = [Int32](repeating: 0, count: sorted.count)
+      rank = [Int32](repeating: 0, count: sorted.count)
       for (r, s) in sorted.enumerated() { rank[s] = Int32(r) }
-      self.ids = sorted.map { seen[$0] }
+      sortedDistinct = sorted.map { seen[$0] }
       example.withUnsafeMutableBufferPointer { e in
         for i in 0..<n { e[i] = rank[Int(e[i])] }
       }
     }
-    let imageCount = self.ids.count
-    let base = lo
-    func imageOf(_ i: Int) -> Int {
-      slotImage.isEmpty
-        ? Int(example[i]) : Int(slotImage[Int(UInt64(bitPattern: ids[i] &- base))])
+    let keys = dense ? Int(span) + 1 : sortedDistinct.count
+
+    // (2) Examples and positives per key, per chunk (one chunk when chunks × keys is large).
+    let chunking =
+      parallel.chunks * keys <= Swift.max(n, 1 << 16)
+      ? parallel : Chunking(count: n, minimumChunkSize: n, maximumChunks: 1)
+    let chunks = chunking.chunks
+    let perChunk = ids.withUnsafeBufferPointer { id in
+      example.withUnsafeBufferPointer { e in
+        chunking.map(parallelism) { range -> ChunkCounts in
+          var counts = [Int32](repeating: 0, count: keys)
+          var positives: [Int32] = []
+          counts.withUnsafeMutableBufferPointer { counts in
+            for i in range {
+              let key = dense ? Int32(truncatingIfNeeded: id[i] &- lo) : e[i]
+              counts[Int(key)] &+= 1
+              if targets[i] > 0 { positives.append(key) }
+            }
+          }
+          return ChunkCounts(counts: counts, positives: positives)
+        }
+      }
     }
+    // Keys to images: dense keys with examples, in order, are the images.
+    var keyImage: [Int32]
+    if dense {
+      keyImage = [Int32](repeating: -1, count: keys)
+      var distinct: [Int64] = []
+      for key in 0..<keys where perChunk.contains(where: { $0.counts[key] > 0 }) {
+        keyImage[key] = Int32(distinct.count)
+        distinct.append(lo &+ Int64(key))
+      }
+      self.ids = distinct
+    } else {
+      keyImage = Array(0..<Int32(keys))
+      self.ids = sortedDistinct
+    }
+    let imageCount = self.ids.count
+    let imageOfPositive = perChunk.flatMap { $0.positives.map { keyImage[Int($0)] } }
+    var positives = [Int](repeating: 0, count: imageCount)
+    for g in imageOfPositive { positives[Int(g)] += 1 }
+    self.positives = positives
+    self.imageOfPositive = imageOfPositive
+    // Image g's key.
+    var imageKey = [Int](repeating: 0, count: imageCount)
+    for key in 0..<keys where keyImage[key] >= 0 { imageKey[Int(keyImage[key])] = key }
 
     if runs == imageCount {
       // Every image is one run: its range is the run; nothing is copied.
       var ranges = [Range<Int>](repeating: 0..<0, count: imageCount)
-      var positives = [Int](repeating: 0, count: imageCount)
-      var imageOfPositive: [Int32] = []
-      var start = 0
-      for i in 1...n where i == n || ids[i] != ids[i - 1] {
-        let g = imageOf(start)
-        ranges[g] = start..<i
-        for k in start..<i where targets[k] > 0 {
-          positives[g] += 1
-          imageOfPositive.append(Int32(g))
+      ids.withUnsafeBufferPointer { id in
+        var start = 0
+        for i in 1...n where i == n || id[i] != id[i - 1] {
+          let key = dense ? Int(id[start] &- lo) : Int(example[start])
+          ranges[Int(keyImage[key])] = start..<i
+          start = i
         }
-        start = i
       }
       self.ranges = ranges
-      self.positives = positives
-      self.imageOfPositive = imageOfPositive
       self.position = nil
       self.groupedLogits = nil
       self.groupedTargets = nil
       return
     }
 
-    // The image of every example, then a stable counting sort by it in fixed chunks.
-    if example.isEmpty {
-      example = [Int32](unsafeUninitializedCapacity: n) { e, initialized in
-        ids.withUnsafeBufferPointer { id in
-          slotImage.withUnsafeBufferPointer { table in
-            Chunking(count: n).forEach(parallelism) { _, range in
-              for i in range {
-                e.initializeElement(at: i, to: table[Int(UInt64(bitPattern: id[i] &- base))])
-              }
-            }
-          }
-        }
-        initialized = n
-      }
-    }
-    // Per-chunk count rows cost chunks × G; with very many images, one chunk.
-    let parallel = Chunking(count: n)
-    let chunking =
-      parallel.chunks * imageCount <= Swift.max(n, 1 << 16)
-      ? parallel : Chunking(count: n, minimumChunkSize: n, maximumChunks: 1)
-    let chunks = chunking.chunks
-    let perChunk = example.withUnsafeBufferPointer { e in
-      chunking.map(parallelism) { range -> ChunkCounts in
-        var counts = [Int](repeating: 0, count: imageCount)
-        var positives: [Int32] = []
-        for i in range {
-          counts[Int(e[i])] += 1
-          if targets[i] > 0 { positives.append(e[i]) }
-        }
-        return ChunkCounts(counts: counts, positives: positives)
-      }
-    }
-    // Output offsets: image-major, chunks in order inside an image.
-    var offsets = [Int](repeating: 0, count: chunks * imageCount)
+    // (3) Output offsets, image-major, chunks in order inside an image; then each chunk writes
+    // its examples to its ranges.
+    var offsets = [Int](repeating: 0, count: chunks * keys)
     var ranges: [Range<Int>] = []
     ranges.reserveCapacity(imageCount)
     var next = 0
     for g in 0..<imageCount {
       let start = next
+      let key = imageKey[g]
       for c in 0..<chunks {
-        offsets[c * imageCount + g] = next
-        next += perChunk[c].counts[g]
+        offsets[c * keys + key] = next
+        next += Int(perChunk[c].counts[key])
       }
       ranges.append(start..<next)
     }
-    let imageOfPositive = perChunk.flatMap(\.positives)
-    var positives = [Int](repeating: 0, count: imageCount)
-    for g in imageOfPositive { positives[Int(g)] += 1 }
-
     var position = [Int32](repeating: 0, count: n)
     var groupedLogits = [L](repeating: 0, count: n)
     var groupedTargets = [T](repeating: 0, count: n)
-    example.withUnsafeBufferPointer { e in
-      position.withUnsafeMutableBufferPointer { o in
-        groupedLogits.withUnsafeMutableBufferPointer { gl in
-          groupedTargets.withUnsafeMutableBufferPointer { gt in
-            chunking.forEach(parallelism) { c, range in
-              var cursor = Array(offsets[(c * imageCount)..<((c + 1) * imageCount)])
-              cursor.withUnsafeMutableBufferPointer { cursor in
-                for i in range {
-                  let g = Int(e[i])
-                  let p = cursor[g]
-                  cursor[g] = p + 1
-                  o[i] = Int32(p)
-                  gl[p] = logits[i]
-                  gt[p] = targets[i]
+    ids.withUnsafeBufferPointer { id in
+      example.withUnsafeBufferPointer { e in
+        position.withUnsafeMutableBufferPointer { o in
+          groupedLogits.withUnsafeMutableBufferPointer { gl in
+            groupedTargets.withUnsafeMutableBufferPointer { gt in
+              chunking.forEach(parallelism) { c, range in
+                var cursor = Array(offsets[(c * keys)..<((c + 1) * keys)])
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                  for i in range {
+                    let key = dense ? Int(id[i] &- lo) : Int(e[i])
+                    let p = cursor[key]
+                    cursor[key] = p + 1
+                    o[i] = Int32(truncatingIfNeeded: p)
+                    gl[p] = logits[i]
+                    gt[p] = targets[i]
+                  }
                 }
               }
             }
@@ -203,8 +199,6 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
       }
     }
     self.ranges = ranges
-    self.positives = positives
-    self.imageOfPositive = imageOfPositive
     self.position = position
     self.groupedLogits = groupedLogits
     self.groupedTargets = groupedTargets
@@ -225,6 +219,6 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
 
 /// One chunk's examples per image, and the images of its positives in input order.
 private struct ChunkCounts {
-  var counts: [Int]
+  var counts: [Int32]
   var positives: [Int32]
 }

@@ -232,7 +232,8 @@ import Testing
 
   /// Images large enough to be evaluated with the input's threads, beside small ones, in
   /// interleaved order: the same bits as separate batches, for one and two threads.
-  @Test(arguments: [1, 2]) func largeImagesAndThreads(threads: Int) throws {
+  @Test(arguments: [1, 2], [false, true])
+  func largeImagesAndThreads(threads: Int, sparseIDs: Bool) throws {
     var random = SplitMix64(seed: 3)
     var logits: [Double] = []
     var targets: [Double] = []
@@ -242,7 +243,8 @@ import Testing
       let v = Double(random.next() >> 11) / Double(1 << 53)
       logits.append(Double(Float(v * 8 - 5)))
       targets.append(u < 0.002 ? 0.5 + u * 100 : 0)
-      ids.append(i % 7 == 0 ? Int64(i % 3) : 5)  // image 5 holds 6/7 of the examples
+      // Image 5 holds 6/7 of the examples; sparse ids take the dictionary path.
+      ids.append((i % 7 == 0 ? Int64(i % 3) : 5) * (sparseIDs ? -(1 << 40) : 1))
     }
     let p = Problem(
       logits: logits, targets: targets,
