@@ -172,9 +172,10 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
       }
       ranges.append(start..<next)
     }
-    var position = [Int32](repeating: 0, count: n)
-    var groupedLogits = [L](repeating: 0, count: n)
-    var groupedTargets = [T](repeating: 0, count: n)
+    // Uninitialised: the pass below writes every element of the three (the ranges cover 0..<n).
+    var position = [Int32](unsafeUninitializedCapacity: n) { $1 = n }
+    var groupedLogits = [L](unsafeUninitializedCapacity: n) { $1 = n }
+    var groupedTargets = [T](unsafeUninitializedCapacity: n) { $1 = n }
     ids.withUnsafeBufferPointer { id in
       example.withUnsafeBufferPointer { e in
         position.withUnsafeMutableBufferPointer { o in

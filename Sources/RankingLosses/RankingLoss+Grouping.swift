@@ -119,7 +119,15 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     let imagesWithPositives = Double(evaluated.count)
     // The images' gradients, in the layout of their examples: the input's, or the grouped
     // copies' (then gathered back into input order at the end).
-    var gradient = [Double](repeating: 0, count: n)
+    // Uninitialised: the images' ranges cover 0..<n, the evaluated ones write theirs below and
+    // the others are zeroed here.
+    var gradient = [Double](unsafeUninitializedCapacity: n) { g, initialized in
+      for g0 in groups.positives.indices where groups.positives[g0] == 0 {
+        let range = groups.ranges[g0]
+        (g.baseAddress! + range.lowerBound).initialize(repeating: 0, count: range.count)
+      }
+      initialized = n
+    }
     var results = [ImageResult?](repeating: nil, count: evaluated.count)
     var errors = [(any Error)?](repeating: nil, count: evaluated.count)
 
