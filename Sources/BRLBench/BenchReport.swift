@@ -212,7 +212,8 @@ public struct BenchReport: Sendable {
     ])
     for m in measurements.sorted(by: { $0.point < $1.point }) {
       table.append([
-        m.method, Format.count(m.negatives), String(m.repeats), Format.time(m.medianSeconds),
+        m.method + (m.point.group == "batch" ? "" : " per image"), Format.count(m.negatives),
+        String(m.repeats), Format.time(m.medianSeconds),
         Format.time(m.minSeconds), Format.time(m.maxSeconds), Format.time(m.stddevSeconds),
         Format.rate(m.throughput), Format.bytes(m.peakRSSBytes),
       ])
