@@ -28,6 +28,11 @@ public struct BenchMeasurement: Codable, Hashable, Sendable {
   /// The process's peak resident set size while the point ran (VmHWM, reset before the point
   /// where the kernel allows it), input data included; `nil` where unavailable.
   public var peakRSSBytes: Int?
+  /// `batch` or `image`: how the positives were ranked (nil in JSON written before brl knew
+  /// groupings: batch).
+  public var group: String?
+  /// K when the synthetic examples were spread over K images, else nil.
+  public var images: Int?
 
   enum CodingKeys: String, CodingKey {
     case loss, method, delta, positives, negatives
@@ -38,6 +43,7 @@ public struct BenchMeasurement: Codable, Hashable, Sendable {
     case maxSeconds = "max_s"
     case stddevSeconds = "stddev_s"
     case peakRSSBytes = "peak_rss_bytes"
+    case group, images
   }
 
   /// Writes every key, `null` included, so the JSON shape never depends on the method.
@@ -56,13 +62,18 @@ public struct BenchMeasurement: Codable, Hashable, Sendable {
     try container.encode(maxSeconds, forKey: .maxSeconds)
     try container.encode(stddevSeconds, forKey: .stddevSeconds)
     try container.encode(peakRSSBytes, forKey: .peakRSSBytes)
+    try container.encode(group ?? "batch", forKey: .group)
+    try container.encode(images, forKey: .images)
   }
 
   public init(
     loss: String, method: String, delta: Double, positives: Int, negatives: Int,
     relevantNegatives: Int?, buckets: Int?, repeats: Int, medianSeconds: Double,
-    minSeconds: Double, maxSeconds: Double, stddevSeconds: Double, peakRSSBytes: Int?
+    minSeconds: Double, maxSeconds: Double, stddevSeconds: Double, peakRSSBytes: Int?,
+    group: String? = "batch", images: Int? = nil
   ) {
+    self.group = group
+    self.images = images
     self.loss = loss
     self.method = method
     self.delta = delta
@@ -82,7 +93,7 @@ public struct BenchMeasurement: Codable, Hashable, Sendable {
   public var point: BenchPoint {
     BenchPoint(
       loss: loss, method: BenchMethod(rawValue: method), delta: delta, positives: positives,
-      negatives: negatives)
+      negatives: negatives, group: group ?? "batch", images: images)
   }
 
   /// Examples (P + N) per second at the median time.

@@ -26,14 +26,18 @@ public struct BenchPlan: Sendable, Equatable {
   /// A point whose predicted time exceeds it is skipped, not run; see ``TimePredictor``. A point
   /// that runs over anyway stops after the repeat that crossed the limit (keeping at least one).
   public var budget: Double?
+  /// Spread the synthetic examples over this many images (see ``SyntheticData``) and measure
+  /// every loss method both ranked over the batch and per image; nil: one batch, no images.
+  public var images: Int?
 
   public init(
     losses: [LossKind] = [.rs], methods: [BenchMethod] = BenchMethod.all,
     positives: [Int] = [10, 100, 1000], negatives: [Int] = [10_000, 100_000, 1_000_000],
     delta: Double? = nil,
     repeats: Int = 5, warmup: Int = 1, seed: UInt64 = 1, overlap: Double = 0,
-    budget: Double? = 30
+    budget: Double? = 30, images: Int? = nil
   ) {
+    self.images = images
     self.losses = losses
     self.methods = methods
     self.positives = positives
@@ -78,6 +82,7 @@ public struct BenchPlan: Sendable, Equatable {
     }
     if !overlap.isFinite { throw fail("overlap must be finite") }
     if let budget, !(budget > 0) { throw fail("budget must be positive, got \(budget)") }
+    if let images, images < 1 { throw fail("images must be at least 1, got \(images)") }
   }
 
   /// δ for `loss`.
@@ -93,10 +98,15 @@ public struct BenchPlan: Sendable, Equatable {
       for n in negatives.sorted() {
         for loss in losses {
           for method in methods {
-            result.append(
-              BenchPoint(
-                loss: loss.rawValue, method: method, delta: delta(for: loss), positives: p,
-                negatives: n))
+            // The floor reads and writes the arrays once, whatever the grouping.
+            let groupings: [Grouping] =
+              images == nil || method == .floor ? [.batch] : [.batch, .image]
+            for grouping in groupings {
+              result.append(
+                BenchPoint(
+                  loss: loss.rawValue, method: method, delta: delta(for: loss), positives: p,
+                  negatives: n, group: grouping.rawValue, images: images))
+            }
           }
         }
       }

@@ -1,4 +1,4 @@
-/// The coordinates of a benchmark point: (loss, method, δ, P, N).
+/// The coordinates of a benchmark point: (loss, method, δ, P, N, grouping, images).
 ///
 /// Two measurements of the same point in different runs are comparable; that is how
 /// ``Comparison`` matches them. δ is compared exactly: it comes from the same defaults or the
@@ -9,18 +9,28 @@ public struct BenchPoint: Hashable, Sendable, Comparable, CustomStringConvertibl
   public var delta: Double
   public var positives: Int
   public var negatives: Int
+  /// `batch` or `image` (``Grouping``): how the positives were ranked.
+  public var group: String
+  /// K when the synthetic examples were spread over K images (`--images`), else nil.
+  public var images: Int?
 
-  public init(loss: String, method: BenchMethod, delta: Double, positives: Int, negatives: Int) {
+  public init(
+    loss: String, method: BenchMethod, delta: Double, positives: Int, negatives: Int,
+    group: String = "batch", images: Int? = nil
+  ) {
     self.loss = loss
     self.method = method
     self.delta = delta
     self.positives = positives
     self.negatives = negatives
+    self.group = group
+    self.images = images
   }
 
   public var description: String {
     "\(loss) \(method) δ=\(Format.number(delta)) P=\(Format.count(positives)) "
-      + "N=\(Format.count(negatives))"
+      + "N=\(Format.count(negatives))" + (images.map { " K=\($0)" } ?? "")
+      + (group == "batch" ? "" : " per \(group)")
   }
 
   /// Loss (rs, ap, alrp, then others), δ, P, N, method.
@@ -31,6 +41,8 @@ public struct BenchPoint: Hashable, Sendable, Comparable, CustomStringConvertibl
     if a.delta != b.delta { return a.delta < b.delta }
     if a.positives != b.positives { return a.positives < b.positives }
     if a.negatives != b.negatives { return a.negatives < b.negatives }
-    return a.method < b.method
+    if a.images != b.images { return (a.images ?? 0) < (b.images ?? 0) }
+    if a.method != b.method { return a.method < b.method }
+    return a.group < b.group
   }
 }

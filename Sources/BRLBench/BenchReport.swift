@@ -13,6 +13,10 @@ import Foundation
 ///   given P (``LeastSquares/exponent(_:)``); the exponent in P, shown when several P were
 ///   measured, is the slope against log P at the largest N measured for several P.
 /// - When a loss was measured at a single N but several P, the chart plots time against P.
+/// - Measurements ranked per image (`brl bench --images K`) get a column beside their method's
+///   batch column, `exact per image`, whose cell is the median time and, in parentheses, its
+///   ratio to the batch time of the same method; in charts their mark is the method's letter in
+///   upper case, and their exponents get a line of their own.
 public struct BenchReport: Sendable {
   /// The output format.
   public enum Style: Sendable {
@@ -90,6 +94,12 @@ public struct BenchReport: Sendable {
     var out = style == .markdown ? "### \(title)\n\n" : "\(title)\n\n"
     let table = Self.mainTable(methods: methods, measurements: measurements, skipped: skipped)
     out += style == .markdown ? table.markdown() : table.text()
+    let perImage = measurements.filter { $0.point.group != "batch" }
+    if !perImage.isEmpty {
+      let images = perImage.compactMap(\.images).first.map { "\($0) images" } ?? "images"
+      out +=
+        "\nper image (\(images)): median time (its ratio to the same method's batch time)\n"
+    }
     if details {
       out += "\n"
       let detail = Self.detailTable(measurements)
@@ -100,10 +110,19 @@ public struct BenchReport: Sendable {
       let chart = Self.chart(
         methods: methods, measurements: measurements, x: \.negatives, title: "N")
       out += "\n" + fenced(chart.render(), style)
-      out +=
-        "\n" + Self.exponentLine("exponent in N", Self.exponents(measurements, along: \.negatives))
+      out += "\n" + Self.exponentLines("exponent in N", measurements, along: \.negatives)
     }
     return out
+  }
+
+  /// The exponent line of the batch measurements, then one for those ranked per image.
+  static func exponentLines(
+    _ title: String, _ measurements: [BenchMeasurement], along x: KeyPath<BenchMeasurement, Int>
+  ) -> String {
+    let batch = measurements.filter { $0.point.group == "batch" }
+    let image = measurements.filter { $0.point.group != "batch" }
+    return exponentLine(title, exponents(batch, along: x))
+      + exponentLine(title + " (per image)", exponents(image, along: x))
   }
 
   /// The P-scaling summary of a loss measured at several P.
@@ -119,9 +138,11 @@ public struct BenchReport: Sendable {
         methods: methods, measurements: measurements, x: \.positives, title: "P")
       out += fenced(chart.render(), style) + "\n"
     }
-    if let (n, exponents) = Self.exponentsInP(measurements) {
-      out += Self.exponentLine(
-        "\(lossKey.title): exponent in P at N = \(Format.count(n))", exponents)
+    for (group, label) in [("batch", ""), ("image", " (per image)")] {
+      if let (n, exponents) = Self.exponentsInP(measurements.filter { $0.point.group == group }) {
+        out += Self.exponentLine(
+          "\(lossKey.title): exponent in P at N = \(Format.count(n))\(label)", exponents)
+      }
     }
     return out
   }
@@ -136,29 +157,46 @@ public struct BenchReport: Sendable {
   static func mainTable(
     methods: [BenchMethod], measurements: [BenchMeasurement], skipped: [SkippedPoint]
   ) -> TextTable {
+    // A column per method, and beside it one per method ranked per image where there is one.
+    let measured = Set(
+      measurements.map { "\($0.point.method)/\($0.point.group)" }
+        + skipped.map { "\($0.point.method)/\($0.point.group)" })
+    let columns = methods.flatMap { method in
+      ["batch", "image"].filter { measured.contains("\(method)/\($0)") || $0 == "batch" }
+        .map { (method: method, group: $0) }
+    }
     var table = TextTable(
       columns: [.init("N"), .init("relevant"), .init("buckets")]
-        + methods.map { .init($0.rawValue) })
+        + columns.map { .init($0.group == "batch" ? $0.method.rawValue : "\($0.method) per image") }
+    )
     let negatives = Set(measurements.map(\.negatives) + skipped.map(\.point.negatives)).sorted()
     for n in negatives {
       let row = measurements.filter { $0.negatives == n }
-      let byMethod = Dictionary(row.map { ($0.point.method, $0) }, uniquingKeysWith: { a, _ in a })
-      let skippedMethods = Set(skipped.filter { $0.point.negatives == n }.map(\.point.method))
-      let relevant = row.compactMap(\.relevantNegatives).first
-      let buckets = row.compactMap(\.buckets).first
-      let naive = byMethod[.naive]?.medianSeconds
+      let byMethod = Dictionary(
+        row.map { ("\($0.point.method)/\($0.point.group)", $0) }, uniquingKeysWith: { a, _ in a })
+      let skippedMethods = Set(
+        skipped.filter { $0.point.negatives == n }.map { "\($0.point.method)/\($0.point.group)" })
+      let batchRow = row.filter { $0.point.group == "batch" }
+      let relevant = batchRow.compactMap(\.relevantNegatives).first
+      let buckets = batchRow.compactMap(\.buckets).first
+      let naive = byMethod["naive/batch"]?.medianSeconds
       var cells = [
         Format.count(n), relevant.map(String.init) ?? "-", buckets.map(String.init) ?? "-",
       ]
-      for method in methods {
-        if let m = byMethod[method] {
+      for (method, group) in columns {
+        let key = "\(method)/\(group)"
+        if let m = byMethod[key] {
           var cell = Format.time(m.medianSeconds)
-          if method != .naive && method != .floor, let naive, m.medianSeconds > 0 {
+          if group != "batch" {
+            if let batch = byMethod["\(method)/batch"]?.medianSeconds, batch > 0 {
+              cell += " (" + String(format: "%.2f", m.medianSeconds / batch) + ")"
+            }
+          } else if method != .naive && method != .floor, let naive, m.medianSeconds > 0 {
             cell += " " + Format.ratio(naive / m.medianSeconds)
           }
           cells.append(cell)
         } else {
-          cells.append(skippedMethods.contains(method) ? "skipped" : "-")
+          cells.append(skippedMethods.contains(key) ? "skipped" : "-")
         }
       }
       table.append(cells)
@@ -174,7 +212,8 @@ public struct BenchReport: Sendable {
     ])
     for m in measurements.sorted(by: { $0.point < $1.point }) {
       table.append([
-        m.method, Format.count(m.negatives), String(m.repeats), Format.time(m.medianSeconds),
+        m.method + (m.point.group == "batch" ? "" : " per image"), Format.count(m.negatives),
+        String(m.repeats), Format.time(m.medianSeconds),
         Format.time(m.minSeconds), Format.time(m.maxSeconds), Format.time(m.stddevSeconds),
         Format.rate(m.throughput), Format.bytes(m.peakRSSBytes),
       ])
@@ -187,11 +226,18 @@ public struct BenchReport: Sendable {
     methods: [BenchMethod], measurements: [BenchMeasurement], x: KeyPath<BenchMeasurement, Int>,
     title: String
   ) -> LogLogChart {
-    let series = methods.compactMap { method -> LogLogChart.Series? in
-      let points = measurements.filter { $0.point.method == method }
-        .sorted { $0[keyPath: x] < $1[keyPath: x] }
-        .map { (x: Double($0[keyPath: x]), y: $0.medianSeconds) }
-      return points.isEmpty ? nil : .init(name: method.rawValue, mark: method.mark, points: points)
+    let series = methods.flatMap { method in
+      ["batch", "image"].compactMap { group -> LogLogChart.Series? in
+        let points = measurements.filter { $0.point.method == method && $0.point.group == group }
+          .sorted { $0[keyPath: x] < $1[keyPath: x] }
+          .map { (x: Double($0[keyPath: x]), y: $0.medianSeconds) }
+        guard !points.isEmpty else { return nil }
+        return group == "batch"
+          ? .init(name: method.rawValue, mark: method.mark, points: points)
+          : .init(
+            name: "\(method) per image", mark: Character(method.mark.uppercased()),
+            points: points)
+      }
     }
     return LogLogChart(series: series, xTitle: title)
   }

@@ -58,7 +58,7 @@ public struct BenchRunner: Sendable {
         onEvent(.generating(positives: point.positives, negatives: point.negatives))
         data = SyntheticData(
           positives: point.positives, negatives: point.negatives, seed: plan.seed,
-          overlap: plan.overlap)
+          overlap: plan.overlap, images: plan.images)
       }
       guard
         let measurement = try measure(
@@ -91,7 +91,8 @@ public struct BenchRunner: Sendable {
     let evaluator = loss.loss(delta: point.delta)
     let clock = ContinuousClock()
     PeakMemory.reset()
-    return try data.withInput(for: loss) { input -> BenchMeasurement? in
+    let grouping = Grouping(rawValue: point.group) ?? .batch
+    return try data.withInput(for: loss, grouping: grouping) { input -> BenchMeasurement? in
       var times: [Double] = []
       var statistics: LossResult.Statistics? = nil
       var spent = 0.0
@@ -120,7 +121,7 @@ public struct BenchRunner: Sendable {
         relevantNegatives: statistics?.relevantNegatives, buckets: statistics?.buckets,
         repeats: summary.count, medianSeconds: summary.median, minSeconds: summary.min,
         maxSeconds: summary.max, stddevSeconds: summary.standardDeviation,
-        peakRSSBytes: PeakMemory.current())
+        peakRSSBytes: PeakMemory.current(), group: point.group, images: point.images)
     }
   }
 }

@@ -3,6 +3,8 @@ import GRDB
 extension BenchStore {
   /// The migration that gave `parity` its current shape.
   static let parityMigration = "v2: parity input fingerprint, tolerances, nullable differences"
+  /// The migration that added the measurements' grouping.
+  static let groupingMigration = "v3: measurements group and images"
 
   /// The schema, as a list of migrations that only ever grows.
   ///
@@ -109,6 +111,16 @@ extension BenchStore {
       try db.rename(table: "parity_v2", to: "parity")
       try db.create(index: "parity_on_run_id", on: "parity", columns: ["run_id"])
       try db.create(index: "parity_on_input_hash", on: "parity", columns: ["input_hash"])
+    }
+
+    // `brl bench --images K`: how each measurement ranked its positives (`batch`, the official
+    // loss, or `image`) and over how many images the synthetic examples were spread (NULL: not
+    // spread). Rows measured before are batch rankings of unspread data.
+    migrator.registerMigration(groupingMigration) { db in
+      try db.alter(table: "measurements") { t in
+        t.add(column: "group", .text).notNull().defaults(to: "batch")
+        t.add(column: "images", .integer)
+      }
     }
 
     return migrator

@@ -7,8 +7,8 @@ public enum CSVExporter {
   /// The columns, in order.
   public static let header = [
     "run_id", "loss", "method", "delta", "positives", "negatives", "relevant_negatives",
-    "buckets", "repeats", "median_s", "min_s", "max_s", "stddev_s", "peak_rss_bytes",
-    "throughput_per_s",
+    "buckets", "repeats", "median_s", "min_s", "max_s", "stddev_s", "peak_rss_bytes", "group",
+    "images", "throughput_per_s",
   ]
 
   /// The CSV text, ending with a newline. `runID` is empty for an unrecorded run.
@@ -20,7 +20,8 @@ public enum CSVExporter {
         "\(m.positives)", "\(m.negatives)", m.relevantNegatives.map(String.init) ?? "",
         m.buckets.map(String.init) ?? "", "\(m.repeats)", "\(m.medianSeconds)",
         "\(m.minSeconds)", "\(m.maxSeconds)", "\(m.stddevSeconds)",
-        m.peakRSSBytes.map(String.init) ?? "", "\(m.throughput)",
+        m.peakRSSBytes.map(String.init) ?? "", quote(m.group ?? "batch"),
+        m.images.map(String.init) ?? "", "\(m.throughput)",
       ]
       lines.append(fields.joined(separator: ","))
     }

@@ -2,11 +2,11 @@ import Foundation
 
 /// Two sets of measurements matched point by point, and the decision whether one is slower.
 ///
-/// Points match on (loss, method, δ, P, N) — ``BenchPoint``. The decision compares the **minimum**
-/// of the repeats: on a shared machine noise only adds time, so the minimum is the most
-/// repeatable estimate of what the code costs. A point is *noisy* when, in either run, the
-/// standard deviation or the median − min spread exceeds 10 % of the median; noisy points still
-/// count, but are named so a human can judge a failure.
+/// Points match on (loss, method, δ, P, N, grouping, images) — ``BenchPoint``. The decision
+/// compares the **minimum** of the repeats: on a shared machine noise only adds time, so the
+/// minimum is the most repeatable estimate of what the code costs. A point is *noisy* when, in
+/// either run, the standard deviation or the median − min spread exceeds 10 % of the median;
+/// noisy points still count, but are named so a human can judge a failure.
 ///
 ///     let comparison = Comparison(base: baseline.measurements, candidate: latest)
 ///     let verdict = comparison.verdict(failIfSlower: 0.10)   // 10 %
@@ -91,7 +91,9 @@ public struct Comparison: Sendable {
       if let threshold, entry.minRatio > 1 + threshold { notes.append("SLOWER") }
       if entry.isNoisy(tolerance: noiseTolerance) { notes.append("noisy") }
       table.append([
-        entry.point.loss, entry.point.method.rawValue, Format.number(entry.point.delta),
+        entry.point.loss,
+        entry.point.method.rawValue + (entry.point.group == "batch" ? "" : " per image"),
+        Format.number(entry.point.delta),
         Format.count(entry.point.positives), Format.count(entry.point.negatives),
         Format.time(entry.base.minSeconds), Format.time(entry.candidate.minSeconds),
         Format.ratio(entry.minRatio), Format.ratio(entry.medianRatio),

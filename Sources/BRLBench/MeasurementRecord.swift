@@ -24,6 +24,9 @@ public struct MeasurementRecord: Codable, Equatable, Sendable, FetchableRecord,
   public var maxSeconds: Double
   public var stddevSeconds: Double
   public var peakRSSBytes: Int?
+  /// `batch` or `image` (migration v3; nil only when read from an unmigrated database).
+  public var group: String?
+  public var images: Int?
 
   public enum CodingKeys: String, CodingKey, ColumnExpression {
     case id
@@ -36,6 +39,7 @@ public struct MeasurementRecord: Codable, Equatable, Sendable, FetchableRecord,
     case maxSeconds = "max_s"
     case stddevSeconds = "stddev_s"
     case peakRSSBytes = "peak_rss_bytes"
+    case group, images
   }
 
   public typealias Columns = CodingKeys
@@ -56,6 +60,8 @@ public struct MeasurementRecord: Codable, Equatable, Sendable, FetchableRecord,
     maxSeconds = measurement.maxSeconds
     stddevSeconds = measurement.stddevSeconds
     peakRSSBytes = measurement.peakRSSBytes
+    group = measurement.group ?? "batch"
+    images = measurement.images
   }
 
   /// The measurement without its database identity.
@@ -64,7 +70,8 @@ public struct MeasurementRecord: Codable, Equatable, Sendable, FetchableRecord,
       loss: loss, method: method, delta: delta, positives: positives, negatives: negatives,
       relevantNegatives: relevantNegatives, buckets: buckets, repeats: repeats,
       medianSeconds: medianSeconds, minSeconds: minSeconds, maxSeconds: maxSeconds,
-      stddevSeconds: stddevSeconds, peakRSSBytes: peakRSSBytes)
+      stddevSeconds: stddevSeconds, peakRSSBytes: peakRSSBytes, group: group ?? "batch",
+      images: images)
   }
 
   public mutating func didInsert(_ inserted: InsertionSuccess) {

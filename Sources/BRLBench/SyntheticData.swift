@@ -19,6 +19,12 @@ import RankingLosses
 /// Positives come from their own random stream, so a seed's positives are the same for every N,
 /// and the positives for P = 10 are the first ten of those for P = 100. Generation is not timed;
 /// ``BenchRunner`` generates each input once and reuses it for every loss, method and repeat.
+///
+/// **Images** (`images: K`): the shuffled examples are cut into K contiguous, equal runs (image
+/// g holds examples ⌊g·(P+N)/K⌋ ..< ⌊(g+1)·(P+N)/K⌋, image-major as a detector flattens a
+/// batch), and every logit of image g is shifted by its own offset o_g ~ N(0, 1²) (own random
+/// stream), so some images are easier than others and ranking per image differs from ranking
+/// the batch. ``imageIDs`` holds g per example. Then a point's positives depend on N too.
 public struct SyntheticData: Sendable {
   /// The mixture, as text for `--help` and the README.
   public static let modelDescription = """
@@ -40,9 +46,13 @@ public struct SyntheticData: Sendable {
   public let targets: [Float]
   /// aLRP's regression loss per positive, in the order the positives occur in ``logits``.
   public let regressionLosses: [Double]
+  /// With images: the image (0..<K) of each example; nil otherwise.
+  public let imageIDs: [Int64]?
 
-  /// Generates the input. O(P + N) time and 8·(P + N) bytes.
-  public init(positives: Int, negatives: Int, seed: UInt64, overlap: Double = 0) {
+  /// Generates the input. O(P + N) time and 8·(P + N) bytes (16·(P + N) with images).
+  public init(
+    positives: Int, negatives: Int, seed: UInt64, overlap: Double = 0, images: Int? = nil
+  ) {
     precondition(positives >= 0 && negatives >= 0, "counts must be non-negative")
     self.positives = positives
     self.negatives = negatives
@@ -75,6 +85,21 @@ public struct SyntheticData: Sendable {
         targets.swapAt(i, j)
       }
     }
+    if let images {
+      precondition(images >= 1, "at least one image")
+      var offsetStream = SplitMix64(seed: seed, stream: 4)
+      let offsets = (0..<images).map { _ in offsetStream.nextGaussian(mean: 0, sd: 1) }
+      var ids = [Int64](repeating: 0, count: count)
+      for g in 0..<images {
+        for i in (g * count / images)..<((g + 1) * count / images) {
+          ids[i] = Int64(g)
+          logits[i] = Float(Double(logits[i]) + offsets[g])
+        }
+      }
+      imageIDs = ids
+    } else {
+      imageIDs = nil
+    }
     // Derived from the shuffled targets, so they are in the positives' input order by
     // construction.
     regressionLosses = targets.lazy.filter { $0 > 0 }.map { 1 - Double($0) }
@@ -85,11 +110,18 @@ public struct SyntheticData: Sendable {
   /// The number of examples, P + N.
   public var count: Int { logits.count }
 
-  /// Calls `body` with a ``LossInput`` that views this data (no copy). Regression losses are
-  /// passed for aLRP only.
-  public func withInput<R>(for loss: LossKind, _ body: (LossInput) throws -> R) rethrows -> R {
+  /// Calls `body` with a ``LossInput`` that views this data (no copy), grouped by `grouping`.
+  /// Regression losses are passed for aLRP only.
+  public func withInput<R>(
+    for loss: LossKind, grouping: Grouping = .batch, _ body: (LossInput) throws -> R
+  ) rethrows -> R {
     try LossInput.with(
-      logits: logits, targets: targets, regressionLosses: loss == .alrp ? regressionLosses : nil,
-      body)
+      logits: logits, targets: targets, regressionLosses: loss == .alrp ? regressionLosses : nil
+    ) { input in
+      var input = input
+      input.imageIDs = imageIDs
+      input.grouping = grouping
+      return try body(input)
+    }
   }
 }

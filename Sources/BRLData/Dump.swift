@@ -18,6 +18,9 @@ public final class Dump: @unchecked Sendable {
   public var referenceLoss: Double?
   /// A gradient to compare with, one per example (npz key `ref_grad`).
   public var referenceGradient: [Double]?
+  /// The image of each example (npz key or structured field `image_ids`, or a separate .npy):
+  /// any integers, in any order. Used when the loss is evaluated per image.
+  public var imageIDs: [Int64]?
   /// What the reader did that a user should know, e.g. which axis held the targets.
   public var notes: [String]
   /// The file the targets came from (the main file unless a second file was given).
@@ -40,12 +43,14 @@ public final class Dump: @unchecked Sendable {
   }
 
   /// Calls `body` with the logits and targets as float32 or float64 columns (viewing the file's
-  /// mapping when possible) and ``regressionLosses``. The columns are valid only inside `body`.
+  /// mapping when possible), ``regressionLosses`` and ``imageIDs`` (grouping: batch). The columns are valid only inside `body`.
   public func withInput<R>(_ body: (LossInput) throws -> R) rethrows -> R {
     try logits.withColumn { logitColumn in
       try targets.withColumn { targetColumn in
         try body(
-          LossInput(logits: logitColumn, targets: targetColumn, regressionLosses: regressionLosses))
+          LossInput(
+            logits: logitColumn, targets: targetColumn, regressionLosses: regressionLosses,
+            imageIDs: imageIDs))
       }
     }
   }

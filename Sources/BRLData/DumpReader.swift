@@ -5,10 +5,12 @@ import Foundation
 /// Accepted inputs:
 /// - **.npy** (format 1.0–3.0, any byte order, C or Fortran order): an (N,2) or (2,N) float
 ///   array of logits and targets (a (2,2) array needs ``LoadOptions/layout``); a structured
-///   array with fields `logits` (or `scores`) and `targets` (or `labels`); or 1-D logits with the
+///   array with fields `logits` (or `scores`) and `targets` (or `labels`) and optionally
+///   `image_ids`; or 1-D logits with the
 ///   targets in ``LoadOptions/targetsPath`` (.npy or raw).
 /// - **.npz** (`np.savez` or `np.savez_compressed`): keys `logits` and `targets` (or `labels`),
-///   optional `reg_losses`, `ref_loss` (scalar) and `ref_grad` (N); or detector-style (N,C)
+///   optional `reg_losses`, `ref_loss` (scalar), `ref_grad` (N) and `image_ids` (N, integer);
+///   or detector-style (N,C)
 ///   `logits` with integer `labels` (N,) and optional `ious` (see ``DetectorTargets``).
 /// - **raw** binary (``LoadOptions/format`` `.raw`): float32 or float64, little- or big-endian,
 ///   interleaved or planar in one file (N from the file size), or two flat files.
@@ -37,6 +39,14 @@ public enum DumpReader {
     }
     guard dump.count > 0 else {
       throw DataError(path: path, reason: "expected at least one example, found none (N = 0)")
+    }
+    if let idsPath = options.imageIDsPath {
+      guard dump.imageIDs == nil else {
+        throw DataError(
+          path: path, position: "image_ids",
+          reason: "expected the image ids once, found them in the input and in \(idsPath)")
+      }
+      dump.imageIDs = try loadImageIDsFile(idsPath, for: dump)
     }
     return dump
   }
@@ -96,9 +106,14 @@ public enum DumpReader {
       if array.view(field: "reg_losses") != nil {
         notes.append("field 'reg_losses' ignored: it is per positive, not per element")
       }
-      return try makeDump(
+      let dump = try makeDump(
         path: path, logits: field(["logits", "scores"]), targets: field(["targets", "labels"]),
         notes: notes)
+      if let ids = array.view(field: "image_ids") {
+        dump.imageIDs = try imageIDs(
+          ids, count: dump.count, path: path, position: "field 'image_ids'")
+      }
+      return dump
     }
     try requireFloat(array.dtype, what: "logits", path: path)
     switch array.shape.count {
@@ -211,6 +226,15 @@ public enum DumpReader {
           "expected a 1-D array (one per positive), found shape \(NPYHeader.shapeText(reg.shape))")
       }
       dump.regressionLosses = reg.doubles()
+    }
+    if let ids = arrays["image_ids"] {
+      guard ids.dtype.kind != .structured else {
+        throw key("image_ids").error("expected integer image ids, found a structured array")
+      }
+      dump.imageIDs = try imageIDs(
+        ids.view, count: dump.count,
+        anchors: logits.shape.count == 2 ? (logits.shape[0], logits.shape[1]) : nil, path: path,
+        position: "key 'image_ids'")
     }
     if let ref = arrays["ref_loss"] {
       guard let value = ref.scalar else {

@@ -108,6 +108,28 @@ struct ElementView {
     return decoded(as: Double.self).map { $0 >= 9.2e18 ? .max : $0 <= -9.2e18 ? .min : Int64($0) }
   }
 
+  /// Integer elements exactly as Int64 (unsigned 64-bit values above Int64.max keep their bit
+  /// pattern, so they come out negative: the caller checks), or nil for float and bool dtypes.
+  func exactIntegers() -> [Int64]? {
+    let count = self.count
+    return storage.withUnsafeBytes { raw -> [Int64]? in
+      guard let base = raw.baseAddress else { return count == 0 ? [] : nil }
+      let big = dtype.byteOrder == .big
+      switch (dtype.kind, dtype.itemSize) {
+      case (.signedInteger, 1): return gather(base, count) { Int64(load($0, Int8.self, big)) }
+      case (.signedInteger, 2): return gather(base, count) { Int64(load($0, Int16.self, big)) }
+      case (.signedInteger, 4): return gather(base, count) { Int64(load($0, Int32.self, big)) }
+      case (.signedInteger, 8): return gather(base, count) { load($0, Int64.self, big) }
+      case (.unsignedInteger, 1): return gather(base, count) { Int64(load($0, UInt8.self, big)) }
+      case (.unsignedInteger, 2): return gather(base, count) { Int64(load($0, UInt16.self, big)) }
+      case (.unsignedInteger, 4): return gather(base, count) { Int64(load($0, UInt32.self, big)) }
+      case (.unsignedInteger, 8):
+        return gather(base, count) { Int64(bitPattern: load($0, UInt64.self, big)) }
+      default: return nil
+      }
+    }
+  }
+
   private func gather<Out>(
     _ base: UnsafeRawPointer, _ count: Int, _ element: (UnsafeRawPointer) -> Out
   ) -> [Out] {

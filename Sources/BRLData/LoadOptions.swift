@@ -13,6 +13,9 @@ public struct LoadOptions: Sendable, Equatable {
   /// 2-D float arrays: which axis holds logits versus targets; `nil` infers it from the shape
   /// ((N,2) or (2,N)) and refuses the ambiguous (2,2).
   public var layout: ArrayLayout?
+  /// A 1-D integer .npy with the image of each example, for inputs that cannot hold one (an
+  /// .npz key or structured field `image_ids` does it otherwise).
+  public var imageIDsPath: String?
 
   public init() {}
 }

@@ -85,6 +85,13 @@ public struct NPYArray: @unchecked Sendable {
       storage: values.withUnsafeBytes { Data($0) }, dataOffset: 0)
   }
 
+  /// A 1-D int64 array of `values`, in this machine's byte order, for writing.
+  public static func make(int64 values: [Int64]) -> NPYArray {
+    NPYArray(
+      dtype: .native(.signedInteger, 8), shape: [values.count], fortranOrder: false,
+      storage: values.withUnsafeBytes { Data($0) }, dataOffset: 0)
+  }
+
   /// The array as an .npy file: format 1.0, or 2.0 when the header exceeds 65535 bytes. The
   /// header is padded so the data starts on a 64-byte boundary, as numpy does.
   public func npyData() -> Data {

@@ -13,15 +13,21 @@ public struct LossInput: @unchecked Sendable {
   public var regressionLosses: [Double]?
   /// How many threads the evaluation may use. The results are the same bits for any number.
   public var parallelism: Parallelism
+  /// The image of each example (any integers, in any order), for ``Grouping/image``.
+  public var imageIDs: [Int64]?
+  /// Whether the examples are ranked as one batch (the official behaviour) or per image.
+  public var grouping: Grouping
 
   public init(
     logits: Column, targets: Column, regressionLosses: [Double]? = nil,
-    parallelism: Parallelism = .automatic
+    parallelism: Parallelism = .automatic, imageIDs: [Int64]? = nil, grouping: Grouping = .batch
   ) {
     self.logits = logits
     self.targets = targets
     self.regressionLosses = regressionLosses
     self.parallelism = parallelism
+    self.imageIDs = imageIDs
+    self.grouping = grouping
   }
 
   /// The number of examples.

@@ -13,11 +13,14 @@ public struct LossResult: Sendable, Equatable {
   /// (the official aLRPLoss's second output).
   public var ranks: [Double]?
   public var statistics: Statistics
+  /// ``Grouping/image`` only: the images and their losses L_g.
+  public var images: ImageLosses?
 
   public init(
     loss: Double, rankingLoss: Double? = nil, sortingLoss: Double? = nil, gradient: [Double],
-    ranks: [Double]? = nil, statistics: Statistics
+    ranks: [Double]? = nil, statistics: Statistics, images: ImageLosses? = nil
   ) {
+    self.images = images
     self.loss = loss
     self.rankingLoss = rankingLoss
     self.sortingLoss = sortingLoss

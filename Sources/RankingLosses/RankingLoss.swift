@@ -28,7 +28,10 @@ extension LossDefinition {
   func evaluateDefinition(
     _ input: LossInput, method: Method, capture: NegativeSumsCapture? = nil
   ) throws -> LossResult {
-    try input.visit(
+    // Per image: each image is a batch evaluation of its own (no capture: the sampled naive
+    // checks compare whole-input sums).
+    if input.grouping == .image { return try evaluatePerImage(input, method: method) }
+    return try input.visit(
       EvaluationVisitor(
         loss: self, method: method, regressionLosses: input.regressionLosses,
         parallelism: input.parallelism, capture: capture))
@@ -45,7 +48,7 @@ final class NegativeSumsCapture: @unchecked Sendable {
 }
 
 /// The evaluation shared by every loss and method, specialised per column type.
-private struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
+struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
   let loss: Loss
   let method: Method
   let regressionLosses: [Double]?

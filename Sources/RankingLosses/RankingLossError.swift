@@ -13,6 +13,10 @@ public enum RankingLossError: Error, Equatable, Sendable, CustomStringConvertibl
   case invalidRegressionLoss(index: Int, value: Double)
   /// δ must be finite and ≥ 0.
   case invalidDelta(Double)
+  /// ``Grouping/image`` without ``LossInput/imageIDs``.
+  case missingImageIDs
+  /// ``LossInput/imageIDs`` does not hold one id per example.
+  case imageIDCount(expected: Int, found: Int)
 
   public var description: String {
     switch self {
@@ -28,6 +32,10 @@ public enum RankingLossError: Error, Equatable, Sendable, CustomStringConvertibl
       "regression loss \(index) is \(value); it must be finite and ≥ 0"
     case .invalidDelta(let delta):
       "delta must be finite and ≥ 0, got \(delta)"
+    case .missingImageIDs:
+      "per-image grouping needs image ids (one per example), found none"
+    case .imageIDCount(let expected, let found):
+      "expected one image id per example (\(expected)), found \(found)"
     }
   }
 }

@@ -11,6 +11,7 @@ import Testing
       try store.appliedMigrations() == [
         "v1: runs, measurements, parity",
         "v2: parity input fingerprint, tolerances, nullable differences",
+        "v3: measurements group and images",
       ])
     let queue = try DatabaseQueue(path: path)
     let (tables, journal) = try queue.read { db in
@@ -23,7 +24,7 @@ import Testing
     #expect(journal == "wal")
     #expect(try store.runs().isEmpty)
     // Opening again is a no-op.
-    #expect(try BenchStore(path: path).appliedMigrations().count == 2)
+    #expect(try BenchStore(path: path).appliedMigrations().count == 3)
   }
 
   @Test func runRoundTrips() throws {

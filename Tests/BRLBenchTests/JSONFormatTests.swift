@@ -22,7 +22,7 @@ import Testing
     #expect(
       Set(measurements[0].keys) == [
         "loss", "method", "delta", "positives", "negatives", "relevant_negatives", "buckets",
-        "repeats", "median_s", "min_s", "max_s", "stddev_s", "peak_rss_bytes",
+        "repeats", "median_s", "min_s", "max_s", "stddev_s", "peak_rss_bytes", "group", "images",
       ])
     #expect(measurements[0]["relevant_negatives"] is NSNull)
     #expect(run["started_at"] as? String == "2025-06-15T15:06:40Z")
@@ -34,9 +34,10 @@ import Testing
     #expect(lines.count == 2)
     #expect(
       lines[0]
-        == "run_id,loss,method,delta,positives,negatives,relevant_negatives,buckets,repeats,median_s,min_s,max_s,stddev_s,peak_rss_bytes,throughput_per_s"
+        == "run_id,loss,method,delta,positives,negatives,relevant_negatives,buckets,repeats,median_s,min_s,max_s,stddev_s,peak_rss_bytes,group,images,throughput_per_s"
     )
     #expect(
-      lines[1] == "3,rs,bucketed,0.5,100,1000000,100000,42,5,0.5,0.5,0.5,0.0,123456789,2000200.0")
+      lines[1]
+        == "3,rs,bucketed,0.5,100,1000000,100000,42,5,0.5,0.5,0.5,0.0,123456789,batch,,2000200.0")
   }
 }

@@ -75,7 +75,7 @@ import Testing
     #expect(
       Set(evaluation.keys) == [
         "loss", "delta", "method", "variant", "loss_value", "ranking_loss", "sorting_loss",
-        "relevant_negatives", "buckets", "seconds",
+        "relevant_negatives", "buckets", "seconds", "group",
       ])
     let checks = input["checks"] as! [[String: Any]]
     #expect(
@@ -83,7 +83,7 @@ import Testing
         "loss", "delta", "method", "variant", "reference", "reference_variant", "requirement",
         "reason", "loss_difference", "max_abs_grad_difference", "max_abs_grad_difference_index",
         "max_rel_grad_difference", "first_violation_index", "agree", "verdict",
-        "sampled_positives", "sampled_negatives",
+        "sampled_positives", "sampled_negatives", "group", "reference_group",
       ])
     // alrp_small carries reg_losses, so all three losses are checked.
     #expect(Set(checks.map { $0["loss"] as! String }) == ["rs", "ap", "alrp"])

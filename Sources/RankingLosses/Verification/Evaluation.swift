@@ -1,17 +1,27 @@
-/// One way to evaluate a loss: which loss, δ, method and (AP) precision variant.
+/// One way to evaluate a loss: which loss, δ, method, (AP) precision variant and grouping.
 public struct Evaluation: Hashable, Sendable, Codable, CustomStringConvertible {
   public var loss: LossKind
   public var delta: Double
   public var method: Method
   /// AP only: the variant, when it is not the method's official one.
   public var variant: APLoss.Variant?
+  /// ``Grouping/image`` to rank each image on its own (the input must carry image ids); nil is
+  /// the batch, the official loss.
+  public var grouping: Grouping?
 
-  public init(loss: LossKind, delta: Double, method: Method, variant: APLoss.Variant? = nil) {
+  public init(
+    loss: LossKind, delta: Double, method: Method, variant: APLoss.Variant? = nil,
+    grouping: Grouping? = nil
+  ) {
     self.loss = loss
     self.delta = delta
     self.method = method
     self.variant = variant
+    self.grouping = grouping == .batch ? nil : grouping
   }
+
+  /// Whether this evaluation ranks per image.
+  public var isPerImage: Bool { grouping == .image }
 
   /// The loss to evaluate.
   public var rankingLoss: any RankingLoss {
@@ -25,10 +35,11 @@ public struct Evaluation: Hashable, Sendable, Codable, CustomStringConvertible {
 
   /// The method's name, with the AP variant when it is not the official one for the method.
   public var methodLabel: String {
+    let perImage = isPerImage ? " per image" : ""
     guard loss == .ap, let variant,
       variant != APLoss(delta: delta).variant(for: method)
-    else { return method.rawValue }
-    return "\(method.rawValue) (\(variant.rawValue))"
+    else { return method.rawValue + perImage }
+    return "\(method.rawValue) (\(variant.rawValue))" + perImage
   }
 
   public var description: String { "\(loss.rawValue) δ=\(delta) \(methodLabel)" }
@@ -39,6 +50,8 @@ extension Evaluation {
   /// called by its concrete type so the evaluation is specialised (an existential call would
   /// run the generic code unspecialised, several times slower).
   func evaluate(_ input: LossInput, capture: NegativeSumsCapture) throws -> LossResult {
+    var input = input
+    input.grouping = grouping ?? .batch
     switch rankingLoss {
     case let loss as RankSortLoss:
       try loss.evaluateDefinition(input, method: method, capture: capture)

@@ -38,14 +38,19 @@ public struct VerificationRequest: Sendable, Equatable {
   public var atol: Double
   /// What produced a result stored in the input.
   public var storedReference: StoredReferenceSource
+  /// ``Grouping/image``: every check on the per-image results (the input must carry image ids),
+  /// plus, reported, how far the per-image loss is from the batch loss.
+  public var grouping: Grouping
 
   public init(
     losses: [LossKind]? = nil, deltas: [Double]? = nil, methods: [Method] = Method.allCases,
     naive: NaiveMode = .auto, naiveBudget: Double = Self.defaultNaiveBudget,
     sampledPositives: Int = 64, sampledNegatives: Int = 4096, strict: Bool = false,
     rtol: Double = 1e-5, atol: Double = 1e-8,
-    storedReference: StoredReferenceSource = StoredReferenceSource()
+    storedReference: StoredReferenceSource = StoredReferenceSource(),
+    grouping: Grouping = .batch
   ) {
+    self.grouping = grouping
     self.losses = losses
     self.deltas = deltas
     self.methods = methods

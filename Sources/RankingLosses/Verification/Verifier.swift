@@ -34,13 +34,20 @@ public struct Verifier: Sendable {
 
   /// The naive mode that runs when `work` = P × relevant negatives × naive evaluations.
   public func resolvedNaiveMode(work: Double) -> NaiveMode {
-    guard request.naive == .auto else { return request.naive }
-    return work <= request.naiveBudget ? .full : .sample
+    let mode =
+      request.naive == .auto ? (work <= request.naiveBudget ? .full : .sample) : request.naive
+    // The sample compares whole-input sums; per image, naive runs in full or not at all.
+    return mode == .sample && request.grouping == .image ? .off : mode
   }
 
   /// The checks for one loss at one δ in a resolved naive mode (not ``NaiveMode/auto``), in
   /// display order.
   public func checks(loss: LossKind, delta: Double, naive: NaiveMode) -> [ParityCheck] {
+    let planned = batchChecks(loss: loss, delta: delta, naive: naive)
+    return request.grouping == .image ? planned.map { $0.perImage() } : planned
+  }
+
+  private func batchChecks(loss: LossKind, delta: Double, naive: NaiveMode) -> [ParityCheck] {
     let fullNaive = naive == .full || naive == .auto
     let methods = request.methods.filter { fullNaive || $0 != .naive }
     let referenceMethod: Method = fullNaive ? .naive : .exact
@@ -173,7 +180,9 @@ public struct Verifier: Sendable {
         }
         // How many comparisons still need each result, so it is released after its last.
         var uses: [Evaluation: Int] = [:]
-        for check in planned {
+        let reported =
+          request.grouping == .image ? groupingChecks(loss: loss, delta: delta, naive: naive) : []
+        for check in planned + reported {
           uses[check.subject, default: 0] += 1
           if let reference = check.reference.evaluation { uses[reference, default: 0] += 1 }
         }
@@ -232,10 +241,21 @@ public struct Verifier: Sendable {
           release(check.subject)
           outcome.checks.append(check)
         }
+        // Per image, reported: how far ranking per image moves the loss from the batch loss.
+        for var check in reported {
+          let (subject, reference) = (check.subject, check.reference.evaluation!)
+          check.comparison = ResultComparison(
+            try result(subject).0, reference: try result(reference).0, rtol: request.rtol,
+            atol: request.atol)
+          release(subject)
+          release(reference)
+          outcome.checks.append(check)
+        }
         if planned.isEmpty {
           // Only one method: nothing to compare, but still evaluate it so the user sees it.
           for method in request.methods where naive == .full || method != .naive {
-            let evaluation = Evaluation(loss: loss, delta: delta, method: method)
+            let evaluation = Evaluation(
+              loss: loss, delta: delta, method: method, grouping: request.grouping)
             uses[evaluation, default: 0] += 1
             _ = try result(evaluation)
             release(evaluation)

@@ -25,6 +25,11 @@ struct BenchCommand: ParsableCommand {
       Synthetic data (deterministic for --seed, generated once per P and N, not timed): \
       \(SyntheticData.modelDescription) --overlap moves the negatives up.
 
+      --images K spreads the examples over K images (contiguous runs, each image's logits \
+      shifted by its own offset ~ N(0, 1)) and times every method twice: ranked over the batch \
+      (the official loss) and per image (--group image of brl loss); the tables show both side \
+      by side, the per-image time with its ratio to the batch time.
+
       Budget: a point whose time, predicted from the points already measured, exceeds --budget \
       seconds (warm-ups and repeats together) is skipped and shown as "skipped"; a point that \
       overruns stops after the repeat that crossed it. So naive never makes a sweep hang.
@@ -36,7 +41,7 @@ struct BenchCommand: ParsableCommand {
 
       --json prints {"run": {...}, "measurements": [{"loss", "method", "delta", "positives", \
       "negatives", "relevant_negatives", "buckets", "repeats", "median_s", "min_s", "max_s", \
-      "stddev_s", "peak_rss_bytes"}, ...]} (times in seconds). Peak RSS is VmHWM, reset before \
+      "stddev_s", "peak_rss_bytes", "group", "images"}, ...]} (times in seconds). Peak RSS is VmHWM, reset before \
       each point; it includes the input arrays.
 
       Progress is shown on stderr when it is a terminal; a summary line is always printed there.
@@ -82,6 +87,10 @@ struct BenchCommand: ParsableCommand {
 
   @Option(help: "Shift of the negatives' logits towards the positives (use --overlap=-1 below 0).")
   var overlap: Double = 0
+
+  @Option(
+    help: "Spread the examples over this many images and time both groupings (batch, image).")
+  var images: Int?
 
   @Option(help: "Seconds a point may take; 'none' for no limit.")
   var budget: String = "30"
@@ -197,7 +206,7 @@ struct BenchCommand: ParsableCommand {
       positives: try NumberParsing.counts(positives, stepsPerDecade: stepsPerDecade),
       negatives: try NumberParsing.counts(negatives, stepsPerDecade: stepsPerDecade),
       delta: delta, repeats: repeats, warmup: warmup, seed: UInt64(seedValue), overlap: overlap,
-      budget: budgetSeconds)
+      budget: budgetSeconds, images: images)
   }
 
   private func summary(_ outcome: BenchOutcome, run: RunRecord, store: BenchStore?, seconds: Double)

@@ -15,6 +15,7 @@ struct LossCommand: ParsableCommand {
         brl loss dump.npz --loss rs
         brl loss dump.npz --loss ap --method bucketed --delta 0 --json
         brl loss dump.npz --loss alrp --out grad.npz     # loss, grad (and rank) for numpy.load
+        brl loss dump.npz --group image                  # rank each image (image_ids) on its own
 
       Methods: naive (the definition, O(P*N)), bucketed (the official bucketed losses, exact only
       at delta 0), exact (brl's exact fast method, equal to naive at every delta).
@@ -45,7 +46,17 @@ struct LossCommand: ParsableCommand {
   var apVariant: APLoss.Variant?
 
   @Option(
-    help: "Write loss, grad (and ranking_loss, sorting_loss for rs; rank for alrp) to this .npz.")
+    help: ArgumentHelp(
+      "batch (the official loss: every positive against every negative of the input) or image "
+        + "(each image ranked on its own, then averaged over the images with a positive).",
+      discussion: "image needs image ids: an image_ids key (.npz), field (structured .npy) or "
+        + "--image-ids FILE.npy." as String))
+  var group: Grouping = .batch
+
+  @Option(
+    help: ArgumentHelp(
+      "Write loss, grad (and ranking_loss, sorting_loss for rs; rank for alrp; image_ids, "
+        + "image_losses for --group image) to this .npz."))
   var out: String?
 
   @Flag(help: "Print one JSON object instead of text.")
@@ -67,17 +78,29 @@ struct LossCommand: ParsableCommand {
     let (result, seconds) = try reportingBadInput(path: input) {
       let dump = try inputOptions.load(input)
       try dump.validate(for: loss)
+      if group == .image && dump.imageIDs == nil {
+        throw DataError(
+          path: input,
+          reason: "--group image: expected image ids (an 'image_ids' key or field, or "
+            + "--image-ids FILE.npy), found none")
+      }
       if loss == .alrp && dump.regressionLosses == nil {
         printNote("\(input): no reg_losses: aLRP uses 0 for every positive's regression loss")
       }
-      return try measure { try dump.withInput { try rankingLoss.evaluate($0, method: method) } }
+      return try measure {
+        try dump.withInput { input in
+          var input = input
+          input.grouping = group
+          return try rankingLoss.evaluate(input, method: method)
+        }
+      }
     }
     if let out {
       try reportingBadInput(path: out) { try NPZArchive.write(outputArrays(result), to: out) }
     }
     let report = LossReport(
       input: input, loss: loss, method: method, delta: delta,
-      apVariant: evaluation.apVariant,
+      apVariant: evaluation.apVariant, group: group,
       result: result, seconds: seconds, out: out)
     if json { try printJSON(report) } else { print(report.text) }
   }
@@ -92,6 +115,10 @@ struct LossCommand: ParsableCommand {
       arrays.append(("sorting_loss", .make([sorting], shape: [])))
     }
     if let ranks = result.ranks { arrays.append(("rank", .make(ranks))) }
+    if let images = result.images {
+      arrays.append(("image_ids", .make(int64: images.ids)))
+      arrays.append(("image_losses", .make(images.losses)))
+    }
     return arrays
   }
 }
@@ -103,13 +130,15 @@ struct LossReport: Encodable {
   var method: RankingLosses.Method
   var delta: Double
   var apVariant: APLoss.Variant?
+  var group: Grouping = .batch
   var result: LossResult
   var seconds: Double
   var out: String?
 
   enum CodingKeys: String, CodingKey {
     case input, loss_kind, method, delta, ap_variant, loss, ranking_loss, sorting_loss, n,
-      positives, negatives, ignored, relevant_negatives, buckets, seconds, out
+      positives, negatives, ignored, relevant_negatives, buckets, seconds, out, group, images,
+      images_with_positives
   }
 
   func encode(to encoder: Encoder) throws {
@@ -131,12 +160,16 @@ struct LossReport: Encodable {
     try c.encodeIfPresent(s.buckets, forKey: .buckets)
     try c.encode(seconds, forKey: .seconds)
     try c.encodeIfPresent(out, forKey: .out)
+    try c.encode(group, forKey: .group)
+    try c.encodeIfPresent(result.images?.count, forKey: .images)
+    try c.encodeIfPresent(result.images?.withPositives, forKey: .images_with_positives)
   }
 
   var text: String {
     let s = result.statistics
     var title = "\(loss.rawValue.uppercased()) loss, \(method.rawValue), δ = \(delta)"
     if let apVariant { title += ", \(apVariant.rawValue) precision" }
+    if group == .image { title += ", per image" }
     var rows: [(String, String)] = [("loss", format(result.loss))]
     if let ranking = result.rankingLoss, let sorting = result.sortingLoss {
       rows.append(("ranking loss", format(ranking)))
@@ -147,6 +180,9 @@ struct LossReport: Encodable {
         "examples",
         "\(s.count) (\(s.positives) positive, \(s.negatives) negative, \(s.ignored) ignored)"
       ))
+    if let images = result.images {
+      rows.append(("images", "\(images.count) (\(images.withPositives) with positives)"))
+    }
     rows.append(("relevant negatives", "\(s.relevantNegatives)"))
     if let buckets = s.buckets { rows.append(("buckets", "\(buckets)")) }
     rows.append(("time", Format.time(seconds)))

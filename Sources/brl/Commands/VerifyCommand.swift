@@ -76,6 +76,13 @@ struct VerifyCommand: ParsableCommand {
         """))
   var naive: NaiveMode = .auto
 
+  @Option(
+    help: ArgumentHelp(
+      "batch (the official loss) or image: every check on the per-image results, and how far "
+        + "they are from the batch ones (reported). image needs image ids (image_ids key or "
+        + "field, or --image-ids FILE.npy); naive then runs in full or not at all."))
+  var group: Grouping = .batch
+
   @Flag(help: "The same as --naive off.")
   var skipNaive = false
 
@@ -212,7 +219,8 @@ struct VerifyCommand: ParsableCommand {
     VerificationRequest(
       losses: try parsedLosses(), deltas: try parsedDeltas(), methods: try parsedMethods(),
       naive: skipNaive ? .off : naive, strict: strict, rtol: rtol, atol: atol,
-      storedReference: StoredReferenceSource(method: refMethod, loss: refLoss, delta: refDelta))
+      storedReference: StoredReferenceSource(method: refMethod, loss: refLoss, delta: refDelta),
+      grouping: group)
   }
 
   /// Checks one input; an unusable input becomes an error entry (reported, exit 2).
@@ -223,6 +231,12 @@ struct VerifyCommand: ParsableCommand {
       let dump = try inputOptions.load(path)
       loaded = dump
       let request = try request()
+      if group == .image && dump.imageIDs == nil {
+        throw DataError(
+          path: path,
+          reason: "--group image: expected image ids (an 'image_ids' key or field, or "
+            + "--image-ids FILE.npy), found none")
+      }
       if request.naive == .full && Double(dump.count) * Double(dump.positiveCount) > 2e10 {
         printNote("\(path): naive is O(P·N); this can take a while (--naive auto samples it)")
       }

@@ -171,6 +171,7 @@ private struct EvaluationEntry: Encodable {
   var delta: Double
   var method: String
   var variant: String?
+  var group: String
   var value: Double
   var rankingLoss: Double?
   var sortingLoss: Double?
@@ -183,6 +184,7 @@ private struct EvaluationEntry: Encodable {
     delta = e.evaluation.delta
     method = e.evaluation.method.rawValue
     variant = e.evaluation.apVariant?.rawValue
+    group = (e.evaluation.grouping ?? .batch).rawValue
     value = e.loss
     rankingLoss = e.rankingLoss
     sortingLoss = e.sortingLoss
@@ -192,7 +194,7 @@ private struct EvaluationEntry: Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case loss, delta, method, variant
+    case loss, delta, method, variant, group
     case value = "loss_value"
     case rankingLoss = "ranking_loss"
     case
@@ -207,6 +209,7 @@ private struct EvaluationEntry: Encodable {
     try c.encode(delta, forKey: .delta)
     try c.encode(method, forKey: .method)
     try c.encode(variant, forKey: .variant)
+    try c.encode(group, forKey: .group)
     try c.encode(value, forKey: .value)
     try c.encode(rankingLoss, forKey: .rankingLoss)
     try c.encode(sortingLoss, forKey: .sortingLoss)
@@ -227,7 +230,8 @@ private struct CheckEntry: Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case loss, delta, method, variant, reference
+    case loss, delta, method, variant, reference, group
+    case referenceGroup = "reference_group"
     case referenceVariant = "reference_variant"
     case
       requirement, reason
@@ -255,6 +259,9 @@ private struct CheckEntry: Encodable {
     try c.encode(s.apVariant?.rawValue, forKey: .variant)
     try c.encode(check.reference.methodName, forKey: .reference)
     try c.encode(check.reference.evaluation?.apVariant?.rawValue, forKey: .referenceVariant)
+    try c.encode((s.grouping ?? .batch).rawValue, forKey: .group)
+    try c.encode(
+      check.reference.evaluation.map { ($0.grouping ?? .batch).rawValue }, forKey: .referenceGroup)
     try c.encode(check.requirement.rawValue, forKey: .requirement)
     try c.encode(check.reason, forKey: .reason)
     try c.encode(comparison.lossDifference, forKey: .lossDifference)

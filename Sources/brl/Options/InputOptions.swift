@@ -29,6 +29,13 @@ struct InputOptions: ParsableArguments {
         """))
   var layout: String?
 
+  @Option(
+    name: .customLong("image-ids"),
+    help: ArgumentHelp(
+      "A 1-D integer .npy with the image of each example, for --group image (when INPUT "
+        + "has no image_ids key or field)."))
+  var imageIDs: String?
+
   /// The reader's options.
   func loadOptions() throws -> LoadOptions {
     var options = LoadOptions()
@@ -36,6 +43,7 @@ struct InputOptions: ParsableArguments {
     options.format = format
     options.rawDType = dtype
     options.endian = endian
+    options.imageIDsPath = imageIDs
     if let layout {
       if let arrayLayout = ArrayLayout(rawValue: layout) {
         options.layout = arrayLayout
@@ -64,7 +72,8 @@ struct InputOptions: ParsableArguments {
              opcodes and globals torch.save uses for tensors are accepted.
       .safetensors  the same keys (safetensors.torch.save_file).
       .npz   keys logits, targets (or labels), optional reg_losses (aLRP), ref_loss and
-             ref_grad (reference results to check). Stored or deflated (np.savez,
+             ref_grad (reference results to check), image_ids (integer, one per example,
+             for --group image). Stored or deflated (np.savez,
              np.savez_compressed).
       .npy   v1-v3, any byte order, C or Fortran order: 1-D logits with --targets FILE; an
              (N,2) or (2,N) float array; or a structured array with fields logits (or scores)

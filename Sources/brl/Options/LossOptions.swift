@@ -4,3 +4,4 @@ import RankingLosses
 extension LossKind: ExpressibleByArgument {}
 extension RankingLosses.Method: ExpressibleByArgument {}
 extension APLoss.Variant: ExpressibleByArgument {}
+extension Grouping: ExpressibleByArgument {}
