@@ -52,7 +52,7 @@ extension Evaluation {
   func evaluate(_ input: LossInput, capture: NegativeSumsCapture) throws -> LossResult {
     var input = input
     input.grouping = grouping ?? .batch
-    switch rankingLoss {
+    return switch rankingLoss {
     case let loss as RankSortLoss:
       try loss.evaluateDefinition(input, method: method, capture: capture)
     case let loss as APLoss:
