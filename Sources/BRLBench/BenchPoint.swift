@@ -1,3 +1,5 @@
+import BRLFormat
+
 /// The coordinates of a benchmark point: (loss, method, δ, P, N).
 ///
 /// Two measurements of the same point in different runs are comparable; that is how

@@ -1,3 +1,4 @@
+import BRLFormat
 import Foundation
 
 /// The human-readable view of benchmark results: per loss and P, a table (one row per N, one

@@ -73,7 +73,7 @@ public enum Format {
   }
 
   /// The order of losses in reports: rs, ap, alrp, then unknown names.
-  static func lossOrder(_ loss: String) -> Int {
+  public static func lossOrder(_ loss: String) -> Int {
     switch loss {
     case "rs": 0
     case "ap": 1

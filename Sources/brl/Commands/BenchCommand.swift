@@ -1,5 +1,6 @@
 import ArgumentParser
 import BRLBench
+import BRLFormat
 import Foundation
 import RankingLosses
 
@@ -111,7 +112,7 @@ struct BenchCommand: ParsableCommand {
       plan = try makePlan()
       try plan.validate()
     } catch {
-      BenchTerminal.printError("error: \(error)")
+      printError("\(error)")
       throw ExitCode(2)
     }
 
@@ -123,7 +124,7 @@ struct BenchCommand: ParsableCommand {
       store = noRecord ? nil : try BenchStore(path: db ?? BenchStore.defaultPath())
       if let store { run = try store.beginRun(run) }
     } catch {
-      BenchTerminal.printError("error: \(error)")
+      printError("\(error)")
       throw ExitCode(2)
     }
 
@@ -143,7 +144,7 @@ struct BenchCommand: ParsableCommand {
     } catch {
       BenchTerminal.clearStatus()
       if let store, let id = run.id { try? store.finishRun(id, status: .failed) }
-      BenchTerminal.printError("error: \(error)")
+      printError("\(error)")
       throw ExitCode(error is BenchStoreError ? 2 : 1)
     }
     BenchTerminal.clearStatus()
@@ -152,7 +153,7 @@ struct BenchCommand: ParsableCommand {
     run.finishedAt = Date()
     if let store, let id = run.id {
       do { try store.finishRun(id, status: run.status, at: run.finishedAt!) } catch {
-        BenchTerminal.printError("error: \(error)")
+        printError("\(error)")
         throw ExitCode(2)
       }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import BRLBench
 import BRLData
+import BRLFormat
 import Foundation
 import RankingLosses
 
@@ -96,7 +96,8 @@ struct LossCommand: ParsableCommand {
   }
 }
 
-/// What `brl loss` prints: as text, or as JSON with stable snake_case keys.
+/// What `brl loss` prints: as text, or as JSON with stable snake_case keys (every key present,
+/// `null` when it does not apply).
 struct LossReport: Encodable {
   var input: String
   var loss: LossKind
@@ -118,24 +119,24 @@ struct LossReport: Encodable {
     try c.encode(loss, forKey: .loss_kind)
     try c.encode(method, forKey: .method)
     try c.encode(delta, forKey: .delta)
-    try c.encodeIfPresent(apVariant, forKey: .ap_variant)
+    try c.encode(apVariant, forKey: .ap_variant)
     try c.encode(result.loss, forKey: .loss)
-    try c.encodeIfPresent(result.rankingLoss, forKey: .ranking_loss)
-    try c.encodeIfPresent(result.sortingLoss, forKey: .sorting_loss)
+    try c.encode(result.rankingLoss, forKey: .ranking_loss)
+    try c.encode(result.sortingLoss, forKey: .sorting_loss)
     let s = result.statistics
     try c.encode(s.count, forKey: .n)
     try c.encode(s.positives, forKey: .positives)
     try c.encode(s.negatives, forKey: .negatives)
     try c.encode(s.ignored, forKey: .ignored)
     try c.encode(s.relevantNegatives, forKey: .relevant_negatives)
-    try c.encodeIfPresent(s.buckets, forKey: .buckets)
+    try c.encode(s.buckets, forKey: .buckets)
     try c.encode(seconds, forKey: .seconds)
-    try c.encodeIfPresent(out, forKey: .out)
+    try c.encode(out, forKey: .out)
   }
 
   var text: String {
     let s = result.statistics
-    var title = "\(loss.rawValue.uppercased()) loss, \(method.rawValue), δ = \(delta)"
+    var title = "\(Format.lossName(loss.rawValue)) loss, \(method.rawValue), δ = \(delta)"
     if let apVariant { title += ", \(apVariant.rawValue) precision" }
     var rows: [(String, String)] = [("loss", format(result.loss))]
     if let ranking = result.rankingLoss, let sorting = result.sortingLoss {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BRLBench
+import BRLFormat
 import Foundation
 
 /// `brl report`: lists recorded runs, shows one as tables and charts, exports it, or compares two
@@ -96,7 +97,7 @@ struct ReportCommand: ParsableCommand {
     } catch let error as ExitCode {
       throw error
     } catch {
-      BenchTerminal.printError("error: \(error)")
+      printError("\(error)")
       throw ExitCode(2)
     }
   }
@@ -110,13 +111,7 @@ struct ReportCommand: ParsableCommand {
     let records = try store.parityRecords(limit: limit)
     if json {
       struct ParityList: Encodable { var parity: [ParityRecord] }
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      encoder.dateEncodingStrategy = .iso8601
-      encoder.nonConformingFloatEncodingStrategy = .convertToString(
-        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-      print(
-        String(decoding: try encoder.encode(ParityList(parity: records)), as: UTF8.self))
+      print(try JSONFormat.string(ParityList(parity: records), pretty: true), terminator: "")
       return
     }
     if records.isEmpty {
@@ -244,7 +239,7 @@ struct ReportCommand: ParsableCommand {
     if base.run.buildConfiguration != candidate.run.buildConfiguration
       || base.run.hostName != candidate.run.hostName
     {
-      BenchTerminal.printError(
+      printNote(
         "note: the runs differ in build or host (\(base.run.buildConfiguration) on "
           + "\(base.run.hostName) vs \(candidate.run.buildConfiguration) on \(candidate.run.hostName))"
       )
