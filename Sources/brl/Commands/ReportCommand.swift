@@ -18,11 +18,15 @@ struct ReportCommand: ParsableCommand {
                                       compare with a run exported by --json (e.g. kept in CI)
       brl report --parity [--json]    list the comparisons recorded by `brl verify --record`,
                                       newest first (--limit N for the newest N)
+      brl report --compare BASE --fail-if-slower 10% --junit bench.xml
+                                      also write the comparison as JUnit XML for CI
 
       A comparison matches points on (loss, method, δ, P, N) and shows the ratio of the min and \
       of the median times. With --fail-if-slower 10%, brl exits 1 if a matched point's min time \
       (min of repeats) is more than 10% slower than the base's. Points whose repeats spread more \
-      than 10% of their median (stddev, or median − min) are named as noisy.
+      than 10% of their median (stddev, or median − min) are named as noisy. --junit FILE \
+      writes a test case per matched point, failed when slower than --fail-if-slower allows \
+      (written atomically, also when brl exits 1).
 
       A run whose process is gone (killed, crashed) is shown as interrupted; its measured points \
       are kept. brl report opens the database read-only: it never creates or changes a file.
@@ -47,6 +51,11 @@ struct ReportCommand: ParsableCommand {
 
   @Option(help: "The benchmark database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).")
   var db: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "With a comparison: also write it as JUnit XML to this file, for CI.", valueName: "file"))
+  var junit: String?
 
   @Flag(help: "Export as JSON.")
   var json = false
@@ -80,6 +89,9 @@ struct ReportCommand: ParsableCommand {
     }
     if failIfSlower != nil && compare == nil && baseline == nil {
       throw ValidationError("--fail-if-slower needs --compare or --baseline")
+    }
+    if junit != nil && compare == nil && baseline == nil {
+      throw ValidationError("--junit needs --compare or --baseline")
     }
   }
 
@@ -243,6 +255,13 @@ struct ReportCommand: ParsableCommand {
         "note: the runs differ in build or host (\(base.run.buildConfiguration) on "
           + "\(base.run.hostName) vs \(candidate.run.buildConfiguration) on \(candidate.run.hostName))"
       )
+    }
+    if let junit {
+      try comparison.junit(
+        name: title, threshold: threshold,
+        hostname: MachineInfo.current(lookUpGitCommit: false).hostName
+      )
+      .write(to: junit)
     }
     if let verdict, !verdict.passed { throw ExitCode(1) }
   }
