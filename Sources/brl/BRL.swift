@@ -8,8 +8,8 @@ struct BRL: ParsableCommand {
     abstract:
       "Analyse and profile ranking-based losses (AP, Rank & Sort, aLRP) for object detection.",
     discussion: """
-      brl computes the naive, bucketed and exact-fast versions of the losses and their gradients
-      on dumps of logits and labels, checks that they agree, and times them.
+      brl computes the naive, bucketed and exact-fast versions of the losses and their \
+      gradients on dumps of logits and labels, checks that they agree, and times them.
 
       Exit codes: 0 success, 1 a check failed, 2 bad input or usage.
       """,

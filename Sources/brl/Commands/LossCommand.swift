@@ -14,14 +14,17 @@ struct LossCommand: ParsableCommand {
       Examples:
         brl loss dump.npz --loss rs
         brl loss dump.npz --loss ap --method bucketed --delta 0 --json
-        brl loss dump.npz --loss alrp --out grad.npz     # loss, grad (and rank) for numpy.load
+        brl loss dump.npz --loss alrp --out grad.npz   # loss, grad, rank for numpy
 
-      Methods: naive (the definition, O(P*N)), bucketed (the official bucketed losses, exact only
-      at delta 0), exact (brl's exact fast method, equal to naive at every delta).
-      AP: naive and exact compute the official APLoss (interpolated precision), bucketed the
-      official BucketedAPLoss (plain precision, self-comparison counted); --ap-variant overrides.
-      At delta 0 brl uses the hard step [x >= 0] everywhere (the official naive AP and aLRP
-      divide by zero there).
+      Methods: naive (the definition, O(P*N)), bucketed (the official bucketed losses, \
+      exact only at delta 0), exact (brl's exact fast method, equal to naive at every delta).
+
+      AP: naive and exact compute the official APLoss (interpolated precision), bucketed the \
+      official BucketedAPLoss (plain precision, self-comparison counted); --ap-variant \
+      overrides. At delta 0 brl uses the hard step [x >= 0] everywhere (the official naive AP \
+      and aLRP divide by zero there).
+
+      --json prints one object with every key present (null when it does not apply).
 
       \(InputOptions.formatsDiscussion)
       """)

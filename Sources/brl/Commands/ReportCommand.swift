@@ -10,16 +10,20 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "List, show, export and compare recorded benchmark runs.",
     discussion: """
-      brl report                      list the runs, newest first
-      brl report RUN                  show run RUN (an id, or 'latest') like `brl bench` does
-      brl report RUN --json           export it (also --csv, --markdown)
-      brl report --compare BASE [RUN] compare RUN (default: the newest other run) with BASE
-      brl report --baseline FILE.json [RUN]
-                                      compare with a run exported by --json (e.g. kept in CI)
-      brl report --parity [--json]    list the comparisons recorded by `brl verify --record`,
-                                      newest first (--limit N for the newest N)
-      brl report --compare BASE --fail-if-slower 10% --junit bench.xml
-                                      also write the comparison as JUnit XML for CI
+        brl report                   list the runs, newest first
+        brl report RUN               show run RUN (an id, or 'latest') like bench
+        brl report RUN --json        export it (also --csv, --markdown)
+        brl report --compare BASE [RUN]
+                                     compare RUN (default: the newest other run)
+                                     with BASE
+        brl report --baseline FILE.json [RUN]
+                                     compare with a run exported by --json (e.g.
+                                     kept in CI)
+        brl report --compare BASE --fail-if-slower 10% --junit bench.xml
+                                     also write the comparison as JUnit XML
+        brl report --parity [--json] list the comparisons recorded by
+                                     `brl verify --record`, newest first
+                                     (--limit N for the newest N)
 
       A comparison matches points on (loss, method, δ, P, N) and shows the ratio of the min and \
       of the median times. With --fail-if-slower 10%, brl exits 1 if a matched point's min time \

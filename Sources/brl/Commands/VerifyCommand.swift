@@ -10,28 +10,31 @@ struct VerifyCommand: ParsableCommand {
     commandName: "verify",
     abstract: "Check that the naive, bucketed and exact losses agree where they must.",
     discussion: """
-      For each INPUT and each loss its targets allow (rs needs IoU targets in (0,1]; alrp needs
-      reg_losses), brl computes every method at delta 0 and at the loss's default delta (or the
-      --delta values) and compares each with naive:
-        required   exact = naive at every delta; bucketed = naive at delta 0 (for ap: in the
-                   plain variant); a ref_loss/ref_grad stored in the input = the method that
-                   produced it (--ref-method, --ref-loss, --ref-delta).
-        reported   bucketed vs naive at delta > 0 (the bucketing approximation), and bucketed
-                   AP vs naive AP (the official bucketed AP does not interpolate precision).
-      Agreement is numpy.allclose: |a - b| <= atol + rtol*|b| for the loss and every gradient
-      element. --strict makes the reported comparisons required too.
+      For each INPUT and each loss its targets allow (rs needs IoU targets in (0,1]; alrp \
+      needs reg_losses), brl computes every method at delta 0 and at the loss's default delta \
+      (or the --delta values) and compares each with naive:
+        required   exact = naive at every delta; bucketed = naive at delta 0
+                   (for ap: in the plain variant); a ref_loss/ref_grad stored
+                   in the input = the method that produced it (--ref-method,
+                   --ref-loss, --ref-delta).
+        reported   bucketed vs naive at delta > 0 (the bucketing
+                   approximation), and bucketed AP vs naive AP (the official
+                   bucketed AP does not interpolate precision).
 
-      Exit status: 0 every required agreement holds, 1 one fails, 2 an input or usage error.
-      With several inputs every input is checked and the status is the worst.
+      Agreement is numpy.allclose: |a - b| <= atol + rtol*|b| for the loss and every \
+      gradient element. --strict makes the reported comparisons required too.
 
-      --record stores every comparison in the parity table of the benchmark database (--db,
-      else $BRL_DB, else $XDG_DATA_HOME/brl/bench.sqlite, else
-      ~/.local/share/brl/bench.sqlite; `brl report --parity` lists them): loss, δ, method
-      pair, differences, verdict, tolerances, and each input's path, size and FNV-1a 64 hash
-      (the hash identifies a file, it does not authenticate it). The rows are written in one
-      transaction after every input was checked: all or nothing. If an input cannot be checked,
-      or the database cannot be written, nothing is recorded and brl exits 2. An explicit
-      --db must be in an existing folder.
+      Exit status: 0 every required agreement holds, 1 one fails, 2 an input or usage \
+      error. With several inputs every input is checked and the status is the worst.
+
+      --record stores every comparison in the parity table of the benchmark database (--db, \
+      else $BRL_DB, else $XDG_DATA_HOME/brl/bench.sqlite, else \
+      ~/.local/share/brl/bench.sqlite; `brl report --parity` lists them): loss, δ, method \
+      pair, differences, verdict, tolerances, and each input's path, size and FNV-1a 64 hash \
+      (the hash identifies a file, it does not authenticate it). The rows are written in one \
+      transaction after every input was checked: all or nothing. If an input cannot be \
+      checked, or the database cannot be written, nothing is recorded (a new database is not \
+      created) and brl exits 2. An explicit --db must be in an existing folder.
 
       Examples:
         brl verify dump.npz

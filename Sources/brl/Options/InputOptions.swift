@@ -55,19 +55,21 @@ struct InputOptions: ParsableArguments {
 
   static let formatsDiscussion = """
     INPUT formats:
-      .npz   keys logits, targets (or labels), optional reg_losses (aLRP), ref_loss and
-             ref_grad (reference results to check). Stored or deflated (np.savez,
-             np.savez_compressed).
-      .npy   v1-v3, any byte order, C or Fortran order: 1-D logits with --targets FILE; an
-             (N,2) or (2,N) float array; or a structured array with fields logits (or scores)
-             and targets (or labels).
-      raw    --format raw --dtype f32|f64 [--endian little|big] --layout interleaved|planar,
-             N from the file size; or 1-D logits and --targets FILE.
-      Detector dumps (.npz): logits (N,C) with integer labels (N,) in [0, C], C meaning
-             background (mmdetection), -1 ignored, optional ious (N,): expanded to the N*C
-             one-vs-all targets the official head passes to the loss (target = IoU, or 1 without
-             ious, for the labelled class; 0 for the others; -1 for every class of an ignored
-             anchor).
+      .npz   keys logits, targets (or labels), optional reg_losses (aLRP),
+             ref_loss and ref_grad (reference results to check). Stored or
+             deflated (np.savez, np.savez_compressed).
+      .npy   v1-v3, any byte order, C or Fortran order: 1-D logits with
+             --targets FILE; an (N,2) or (2,N) float array; or a structured
+             array with fields logits (or scores) and targets (or labels).
+      raw    --format raw --dtype f32|f64 [--endian little|big]
+             --layout interleaved|planar, N from the file size; or 1-D logits
+             and --targets FILE.
+
+    Detector dumps (.npz): logits (N,C) with integer labels (N,) in [0, C], C meaning \
+    background (mmdetection), -1 ignored, optional ious (N,): expanded to the N*C one-vs-all \
+    targets the official head passes to the loss (target = IoU, or 1 without ious, for the \
+    labelled class; 0 for the others; -1 for every class of an ignored anchor).
+
     Targets: > 0 positive (RS: the IoU target in (0,1]), 0 negative, -1 ignored.
     """
 }
