@@ -95,7 +95,7 @@ public struct BenchPlan: Sendable, Equatable {
           for method in methods {
             result.append(
               BenchPoint(
-                loss: loss.rawValue, method: method, delta: delta(for: loss), positives: p,
+                loss: loss, method: method, delta: delta(for: loss), positives: p,
                 negatives: n))
           }
         }

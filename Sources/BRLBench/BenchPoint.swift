@@ -1,4 +1,5 @@
 import BRLFormat
+import RankingLosses
 
 /// The coordinates of a benchmark point: (loss, method, δ, P, N).
 ///
@@ -6,6 +7,8 @@ import BRLFormat
 /// ``Comparison`` matches them. δ is compared exactly: it comes from the same defaults or the
 /// same `--delta` text, and JSON round-trips a Double exactly.
 public struct BenchPoint: Hashable, Sendable, Comparable, CustomStringConvertible {
+  /// The loss's name (``LossKind`` raw value; kept as a name so that points recorded by a brl
+  /// with more losses still read and compare).
   public var loss: String
   public var method: BenchMethod
   public var delta: Double
@@ -20,6 +23,16 @@ public struct BenchPoint: Hashable, Sendable, Comparable, CustomStringConvertibl
     self.negatives = negatives
   }
 
+  /// A point of a loss this brl has.
+  public init(loss: LossKind, method: BenchMethod, delta: Double, positives: Int, negatives: Int) {
+    self.init(
+      loss: loss.rawValue, method: method, delta: delta, positives: positives,
+      negatives: negatives)
+  }
+
+  /// The loss, or nil for a name this brl does not know.
+  public var kind: LossKind? { LossKind(rawValue: loss) }
+
   public var description: String {
     "\(loss) \(method) δ=\(Format.number(delta)) P=\(Format.count(positives)) "
       + "N=\(Format.count(negatives))"
@@ -27,8 +40,8 @@ public struct BenchPoint: Hashable, Sendable, Comparable, CustomStringConvertibl
 
   /// Loss (rs, ap, alrp, then others), δ, P, N, method.
   public static func < (a: BenchPoint, b: BenchPoint) -> Bool {
-    let la = Format.lossOrder(a.loss)
-    let lb = Format.lossOrder(b.loss)
+    let la = LossKind.reportOrder(ofName: a.loss)
+    let lb = LossKind.reportOrder(ofName: b.loss)
     if la != lb { return la < lb }
     if a.delta != b.delta { return a.delta < b.delta }
     if a.positives != b.positives { return a.positives < b.positives }

@@ -67,7 +67,7 @@ struct BenchCommand: ParsableCommand {
     help: ArgumentHelp(
       "δ for every loss (default: each loss's official δ: "
         + LossKind.allCases.map {
-          "\(Format.lossName($0.rawValue)) \(Format.number($0.defaultDelta))"
+          "\($0.displayName) \(Format.number($0.defaultDelta))"
         }
         .joined(separator: ", ") + ")."))
   var delta: Double?

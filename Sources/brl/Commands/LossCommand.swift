@@ -139,7 +139,7 @@ struct LossReport: Encodable {
 
   var text: String {
     let s = result.statistics
-    var title = "\(Format.lossName(loss.rawValue)) loss, \(method.rawValue), δ = \(delta)"
+    var title = "\(loss.displayName) loss, \(method.rawValue), δ = \(delta)"
     if let apVariant { title += ", \(apVariant.rawValue) precision" }
     var rows: [(String, String)] = [("loss", format(result.loss))]
     if let ranking = result.rankingLoss, let sorting = result.sortingLoss {
