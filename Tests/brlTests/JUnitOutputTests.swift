@@ -78,6 +78,68 @@ import Testing
     #expect(unwritable.stderr.contains("brl: error: cannot write /nonexistent-dir/bench.xml"))
   }
 
+  /// The checks of one `brl verify --json` input: (count, failed, informational).
+  static func checkCounts(_ json: String, input: Int) throws -> (all: Int, failed: Int, info: Int) {
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    let inputs = try #require(object["inputs"] as? [[String: Any]])
+    let checks = try #require(inputs[input]["checks"] as? [[String: Any]])
+    let verdicts = checks.map { $0["verdict"] as? String }
+    return (
+      checks.count, verdicts.filter { $0 == "fail" }.count, verdicts.filter { $0 == "info" }.count
+    )
+  }
+
+  @Test func verifyWritesASuitePerInputAndACasePerCheck() throws {
+    let folder = try BRLProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let xml = folder.appendingPathComponent("verify.xml").path
+    let input = "fixtures/oracle/rs_small.npz"
+    let missing = folder.appendingPathComponent("missing.npz").path
+
+    // One good input and one that cannot be read: a suite each, the second an error.
+    let mixed = try BRLProcess.run(["verify", input, missing, "--json", "--junit", xml])
+    #expect(mixed.status == 2, "\(mixed.stderr)")
+    let counts = try Self.checkCounts(mixed.stdout, input: 0)
+    #expect(counts.all > 0 && counts.failed == 0 && counts.info > 0)
+    var root = try #require(try XMLDocument(contentsOf: URL(fileURLWithPath: xml)).rootElement())
+    var suites = root.elements(forName: "testsuite")
+    #expect(suites.map { $0.attribute(forName: "name")?.stringValue } == [input, missing])
+    #expect(suites[0].elements(forName: "testcase").count == counts.all)
+    #expect(suites[0].attribute(forName: "failures")?.stringValue == "0")
+    #expect(suites[0].attribute(forName: "errors")?.stringValue == "0")
+    // Every check's numbers: requirement and four differences.
+    #expect(
+      suites[0].elements(forName: "properties").first?.elements(forName: "property").count
+        == 2 + 5 * counts.all)
+    #expect(suites[0].elements(forName: "system-out").first?.stringValue?.contains("ok") == true)
+    #expect(suites[1].elements(forName: "testcase").count == 1)
+    #expect(suites[1].attribute(forName: "errors")?.stringValue == "1")
+    let error = suites[1].elements(forName: "testcase").first?.elements(forName: "error").first
+    #expect(error?.attribute(forName: "message")?.stringValue?.contains("missing.npz") == true)
+    #expect(try Self.schemaErrors(xml) == nil)
+
+    // --strict: the informational checks are required, and the ones that disagree fail.
+    let strict = try BRLProcess.run(["verify", input, "--strict", "--json", "--junit", xml])
+    #expect(strict.status == 1, "\(strict.stderr)")
+    let strictCounts = try Self.checkCounts(strict.stdout, input: 0)
+    #expect(strictCounts.failed > 0)
+    root = try #require(try XMLDocument(contentsOf: URL(fileURLWithPath: xml)).rootElement())
+    suites = root.elements(forName: "testsuite")
+    #expect(suites.count == 1)
+    #expect(suites[0].attribute(forName: "failures")?.stringValue == "\(strictCounts.failed)")
+    let failures = suites[0].elements(forName: "testcase").flatMap {
+      $0.elements(forName: "failure")
+    }
+    #expect(failures.count == strictCounts.failed)
+    #expect(failures.allSatisfy { $0.attribute(forName: "type")?.stringValue == "required" })
+    #expect(try Self.schemaErrors(xml) == nil)
+
+    let unwritable = try BRLProcess.run(["verify", input, "--junit", folder.path])
+    #expect(unwritable.status == 2)
+    #expect(unwritable.stderr.contains("brl: error: cannot write \(folder.path)"))
+  }
+
   /// The single `<testsuite>` of a report.
   static func onlySuite(_ path: String) throws -> XMLElement {
     let document = try XMLDocument(contentsOf: URL(fileURLWithPath: path))

@@ -36,10 +36,15 @@ struct VerifyCommand: ParsableCommand {
       checked, or the database cannot be written, nothing is recorded (a new database is not \
       created) and brl exits 2. An explicit --db must be in an existing folder.
 
+      --junit FILE also writes the checks as JUnit XML for CI: a test suite per input, a \
+      test case per check (a failed required check is a failure, an input that cannot be \
+      checked an error), written atomically, also when brl exits 1.
+
       Examples:
         brl verify dump.npz
         brl verify logits.npy --targets targets.npy --loss ap --delta 0,0.5,1
         brl verify fixtures/oracle/*.npz --json > parity.json
+        brl verify fixtures/oracle/*.npz --junit parity.xml
         brl verify big.npz --skip-naive        # naive is O(P*N)
 
       \(InputOptions.formatsDiscussion)
@@ -83,6 +88,12 @@ struct VerifyCommand: ParsableCommand {
 
   @Flag(help: "Print one JSON object (schema in the README) instead of tables.")
   var json = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Also write the checks as JUnit XML to this file, for CI (a suite per input).",
+      valueName: "file"))
+  var junit: String?
 
   @Flag(help: "Record the comparisons in the benchmark database (all or none).")
   var record = false
@@ -136,6 +147,16 @@ struct VerifyCommand: ParsableCommand {
     if let store {
       if let problem = recordParity(reports, fingerprints: fingerprints, in: store) {
         printError(problem)
+        status = 2
+      }
+    }
+    if let junit {
+      let junitReport = VerifyReport(
+        version: BRLVersion.string, rtol: rtol, atol: atol, strict: strict, exitCode: status,
+        inputs: reports
+      ).junit(hostname: MachineInfo.current(lookUpGitCommit: false).hostName)
+      do { try junitReport.write(to: junit) } catch {
+        printError("\(error)")
         status = 2
       }
     }
