@@ -116,7 +116,8 @@ struct VerifyCommand: ParsableCommand {
   }
 
   func run() throws {
-    // Open (and create) the database first, so a bad --db fails before any long check.
+    // Open the database first, so a bad --db fails before any long check (a new database is
+    // created only when the rows are written, so a failed check leaves no file).
     let store: BenchStore?
     do {
       store =
