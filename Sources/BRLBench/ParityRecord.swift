@@ -113,7 +113,9 @@ public struct ParityRecord: Codable, Equatable, Sendable, FetchableRecord,
     self.init(
       createdAt: createdAt, inputPath: inputPath, input: input, targetsPath: targetsPath,
       targets: targets, loss: check.subject.loss.rawValue, delta: check.subject.delta,
-      methodA: check.subject.methodLabel, methodB: check.reference?.methodLabel ?? "stored",
+      methodA: check.subject.methodLabel,
+      methodB: check.reference.evaluation?.methodLabel
+        ?? (check.reference == .stored ? "stored" : "naive sampled"),
       requirement: check.requirement.rawValue, lossAbsDiff: comparison?.lossDifference,
       maxAbsDiff: comparison?.maxGradientDifference,
       maxRelDiff: comparison?.maxRelativeGradientDifference, rtol: rtol, atol: atol,

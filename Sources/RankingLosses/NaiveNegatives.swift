@@ -1,12 +1,38 @@
 /// The two negative sums of ``NegativeModel`` evaluated term by term: O(P·M) for M relevant
 /// negatives. This is the definition, and the reference the other methods are checked against.
 ///
-/// The relevant negatives are gathered once into a contiguous array. FP_i is one pass over them
-/// per positive; a negative's gradient adds w_i·H(q − p_i) over the positives in ascending
-/// order, the order in which the official loop accumulates it. Positives (for FP) and negatives
-/// (for gradients) are split among threads; each sum stays whole on one thread, so the bits do
-/// not depend on the thread count.
+///     FP_i = Σ_n H_δ(q_n − p_i)        (n ascending, the input order)
+///     g_n  = Σ_i w_i · H_δ(q_n − p_i)  (i ascending, the order of the official loop)
+///
+/// Every sum is accumulated one term after the other in exactly that order, with the scalar
+/// operations of ``SmoothStep`` (`(q − p)·s + ½`, then clamped to [0, 1]), so each FP_i and g_n
+/// is the same bits as the plain double loop `for n { sum += H(q[n] − p[i]) }`. What makes it
+/// fast is only *which* sums run side by side:
+///
+/// - **SIMD across independent sums.** FP: the 8 lanes of a `SIMD8<Double>` are 8 positives of a
+///   tile, each lane running its own sum over the negatives. Gradient: the lanes are 8
+///   negatives, each running its own sum over the positives. No sum is ever split across lanes,
+///   so no reduction order has to be chosen.
+/// - **Blocking.** FP: all tiles of positives (their lanes and 8 sums each, a few KB for
+///   thousands of positives) stay in the L1 cache while the negatives stream past once per
+///   thread; each negative visits the tiles in ascending order. Gradient: a block of 8 negatives
+///   stays in registers while the positives (in cache) stream past.
+/// - **Terms that are exactly 0 are not added.** The positives are sorted ascending and every
+///   floating-point operation in H is monotone (rounding is monotone), so when the computed
+///   H(q − p) is 0 it is 0 for every q' ≤ q and p' ≥ p too. FP: a negative whose term with the
+///   tile's lowest positive is 0 adds 0 to all 8 lanes and is skipped; gradient: the loop over
+///   positives stops at the first positive whose term with the block's largest negative is 0.
+///   Adding +0 to a sum never changes its bits, so skipping them is not an approximation; it is
+///   what ``SmoothStep/firstNonZero(in:above:from:)`` does for the positive–positive sums.
+/// - **Both cores.** FP splits the tiles of positives among threads, the gradient splits the
+///   blocks of negatives; every sum stays whole on one thread, so the bits do not depend on
+///   the thread count.
+///
+/// No sorting of negatives, no prefix sums and no break-point arithmetic: nothing here is shared
+/// with the exact or bucketed methods it checks.
 struct NaiveNegatives: NegativeModel {
+  typealias Lanes = SIMD8<Double>
+
   let step: SmoothStep
   let positives: [Double]
   let negatives: RelevantNegatives
@@ -18,37 +44,140 @@ struct NaiveNegatives: NegativeModel {
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition,
     step: SmoothStep
   ) {
+    self.init(
+      positives: partition.positives.logits,
+      negatives: RelevantNegatives(logits: logits, targets: targets, partition: partition),
+      step: step, parallelism: partition.parallelism)
+  }
+
+  /// `positives` ascending.
+  init(
+    positives: [Double], negatives: RelevantNegatives, step: SmoothStep, parallelism: Parallelism
+  ) {
     self.step = step
-    self.positives = partition.positives.logits
-    self.negatives = RelevantNegatives(logits: logits, targets: targets, partition: partition)
-    self.parallelism = partition.parallelism
+    self.positives = positives
+    self.negatives = negatives
+    self.parallelism = parallelism
+  }
+
+  /// H_δ on 8 lanes, with the scalar ``SmoothStep`` operations in the same order.
+  @inline(__always)
+  static func step(_ x: Lanes, slope: Double) -> Lanes {
+    if slope == 0 { return Lanes(repeating: 0).replacing(with: 1, where: x .>= 0) }
+    let ramp = x * slope + 0.5
+    // Swift.max(v, 0) then Swift.min(v, 1), lane by lane.
+    let low = ramp.replacing(with: 0, where: Lanes(repeating: 0) .>= ramp)
+    return low.replacing(with: 1, where: Lanes(repeating: 1) .< low)
   }
 
   func falsePositives() -> [Double] {
-    let q = negatives.logits
-    let split = Chunking(
-      count: positives.count, minimumChunkSize: max(1, (1 << 16) / max(1, q.count)))
-    return split.map(parallelism) { range in
-      range.map { i in
-        let p = positives[i]
-        var sum = 0.0
-        for value in q { sum += step(value - p) }
-        return sum
+    let count = positives.count
+    guard count > 0 else { return [] }
+    let width = Lanes.scalarCount
+    let tiles = (count + width - 1) / width
+    // Tiles padded with +∞: their lanes' terms are 0 and are dropped at the end.
+    var padded = positives
+    padded.append(contentsOf: repeatElement(.infinity, count: tiles * width - count))
+    let m = negatives.count
+    // A tile's sums do not depend on which thread runs it, so the tiles are dealt to the
+    // threads like cards (worker w takes tiles w, w + T, …): the low tiles, which have the most
+    // non-zero terms, are spread evenly.
+    let threads = max(1, min(parallelism.threads, tiles, m * tiles / (1 << 14)))
+    let workers = Chunking(count: threads, minimumChunkSize: 1, maximumChunks: threads)
+    var sums = [Lanes](repeating: .zero, count: tiles)
+    let step = self.step
+    let slope = step.slope
+    sums.withUnsafeMutableBufferPointer { sums in
+      let output = UncheckedSendable(sums)
+      negatives.logits.withUnsafeBufferPointer { q in
+        workers.forEach(parallelism) { worker, _ in
+          let mine = Array(stride(from: worker, to: tiles, by: threads))
+          let lanes = mine.map { Lanes(padded[($0 * width)..<(($0 + 1) * width)]) }
+          let lowest = mine.map { padded[$0 * width] }
+          var accumulators = [Lanes](repeating: .zero, count: mine.count)
+          lanes.withUnsafeBufferPointer { lanes in
+            lowest.withUnsafeBufferPointer { lowest in
+              accumulators.withUnsafeMutableBufferPointer { acc in
+                for n in 0..<m {
+                  let value = q[n]
+                  let broadcast = Lanes(repeating: value)
+                  for k in 0..<lanes.count {
+                    // 0 with the lowest positive of this tile: 0 with all of it and with
+                    // every later tile (their positives are higher).
+                    if step(value - lowest[k]) == 0 { break }
+                    acc[k] += Self.step(broadcast - lanes[k], slope: slope)
+                  }
+                }
+              }
+            }
+          }
+          for (k, tile) in mine.enumerated() { output.value[tile] = accumulators[k] }
+        }
       }
-    }.flatMap { $0 }
+    }
+    var result: [Double] = []
+    result.reserveCapacity(tiles * width)
+    for lanes in sums { for lane in 0..<width { result.append(lanes[lane]) } }
+    return Array(result.prefix(count))
   }
 
   func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>) {
     let active = zip(positives, weights).filter { $0.1 != 0 }
-    let q = negatives.logits
-    let index = negatives.index
-    let split = Chunking(count: q.count, minimumChunkSize: max(1, (1 << 16) / max(1, active.count)))
+    let activeLogits = active.map(\.0)
+    let activeWeights = active.map(\.1)
+    let m = negatives.count
+    guard m > 0 else { return }
+    let width = Lanes.scalarCount
+    let blocks = (m + width - 1) / width
+    let split = Chunking(
+      count: blocks, minimumChunkSize: 1 << 10)
     let output = UncheckedSendable(gradient)
-    split.forEach(parallelism) { _, range in
-      for n in range {
-        var sum = 0.0
-        for (p, w) in active { sum += step(q[n] - p) * w }
-        output.value[index[n]] = sum
+    let step = self.step
+    let slope = step.slope
+    activeLogits.withUnsafeBufferPointer { p in
+      activeWeights.withUnsafeBufferPointer { w in
+        negatives.logits.withUnsafeBufferPointer { q in
+          negatives.index.withUnsafeBufferPointer { index in
+            split.forEach(parallelism) { _, blockRange in
+              for block in blockRange {
+                let start = block * width
+                let end = min(m, start + width)
+                var lanes = Lanes(repeating: -.infinity)  // padding: every term is 0
+                var top = start  // the largest negative of the block
+                var second = -Double.infinity  // and the second largest value
+                for n in start..<end {
+                  lanes[n - start] = q[n]
+                  if q[n] > q[top] {
+                    second = q[top]
+                    top = n
+                  } else if n != top && q[n] > second {
+                    second = q[n]
+                  }
+                }
+                // All lanes side by side while at least two have non-zero terms: once the
+                // second largest negative's term is 0, so is every other lane's but the
+                // largest's (and for every later, higher positive).
+                var sum = Lanes.zero
+                var i = 0
+                while i < p.count && step(second - p[i]) != 0 {
+                  sum += Self.step(lanes - p[i], slope: slope) * w[i]
+                  i += 1
+                }
+                // The largest negative alone: the same terms, in the same order.
+                let value = q[top]
+                var last = sum[top - start]
+                while i < p.count {
+                  let h = step(value - p[i])
+                  if h == 0 { break }
+                  last += h * w[i]
+                  i += 1
+                }
+                sum[top - start] = last
+                for n in start..<end { output.value[index[n]] = sum[n - start] }
+              }
+            }
+          }
+        }
       }
     }
   }

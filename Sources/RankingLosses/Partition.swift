@@ -133,11 +133,33 @@ struct RelevantNegatives {
   init<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition
   ) {
-    let gathered = partition.mapRelevantNegatives(logits: logits, targets: targets) { i, value in
-      (value.double, i)
+    // Each chunk gathers into its own two arrays; they are joined in chunk order.
+    let chunks = partition.chunking.map(partition.parallelism) { range -> ([Double], [Int]) in
+      var values: [Double] = []
+      var positions: [Int] = []
+      for i in range where partition.isRelevantNegative(logit: logits[i].double, target: targets[i])
+      {
+        values.append(logits[i].double)
+        positions.append(i)
+      }
+      return (values, positions)
     }
-    self.logits = gathered.map(\.0)
-    self.index = gathered.map(\.1)
+    let total = chunks.reduce(0) { $0 + $1.0.count }
+    var values: [Double] = []
+    var positions: [Int] = []
+    values.reserveCapacity(total)
+    positions.reserveCapacity(total)
+    for (v, p) in chunks {
+      values.append(contentsOf: v)
+      positions.append(contentsOf: p)
+    }
+    self.logits = values
+    self.index = positions
+  }
+
+  init(logits: [Double], index: [Int]) {
+    self.logits = logits
+    self.index = index
   }
 
   var count: Int { logits.count }

@@ -25,12 +25,23 @@ protocol LossDefinition: RankingLoss {
 }
 
 extension LossDefinition {
-  func evaluateDefinition(_ input: LossInput, method: Method) throws -> LossResult {
+  func evaluateDefinition(
+    _ input: LossInput, method: Method, capture: NegativeSumsCapture? = nil
+  ) throws -> LossResult {
     try input.visit(
       EvaluationVisitor(
         loss: self, method: method, regressionLosses: input.regressionLosses,
-        parallelism: input.parallelism))
+        parallelism: input.parallelism, capture: capture))
   }
+}
+
+/// What a method computed for the two negative sums of one evaluation, kept for
+/// `brl verify`'s sampled naive checks (``Verifier``): the positives (ascending), their FP_i,
+/// and the weights w_i/P the negatives' gradients were computed with.
+final class NegativeSumsCapture: @unchecked Sendable {
+  var positives: [Double] = []
+  var falsePositives: [Double] = []
+  var weights: [Double] = []
 }
 
 /// The evaluation shared by every loss and method, specialised per column type.
@@ -39,6 +50,7 @@ private struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
   let method: Method
   let regressionLosses: [Double]?
   let parallelism: Parallelism
+  var capture: NegativeSumsCapture? = nil
 
   func visit<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
@@ -89,14 +101,21 @@ private struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
     statistics.buckets = model.buckets
     statistics.relevantNegatives = model.relevantCount
 
+    let falsePositives = model.falsePositives()
     let terms = loss.terms(
-      positives: positives, falsePositives: model.falsePositives(),
+      positives: positives, falsePositives: falsePositives,
       regressionLosses: orderedRegression, method: method)
 
     // Every update is divided by the number of positives, as in the official code.
     let count = Double(positives.count)
+    let weights = terms.negativeWeights.map { $0 / count }
+    if let capture {
+      capture.positives = positives.logits
+      capture.falsePositives = falsePositives
+      capture.weights = weights
+    }
     let fill = { (g: UnsafeMutableBufferPointer<Double>) in
-      model.writeGradients(weights: terms.negativeWeights.map { $0 / count }, into: g)
+      model.writeGradients(weights: weights, into: g)
       for (k, i) in positives.inputIndex.enumerated() { g[i] = terms.positiveGradient[k] / count }
     }
     let gradient: [Double]

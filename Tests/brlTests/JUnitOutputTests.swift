@@ -108,10 +108,10 @@ import Testing
     #expect(suites[0].elements(forName: "testcase").count == counts.all)
     #expect(suites[0].attribute(forName: "failures")?.stringValue == "0")
     #expect(suites[0].attribute(forName: "errors")?.stringValue == "0")
-    // Every check's numbers: requirement and four differences.
+    // Every check's numbers: requirement, verdict and four differences.
     #expect(
       suites[0].elements(forName: "properties").first?.elements(forName: "property").count
-        == 2 + 5 * counts.all)
+        == 2 + 6 * counts.all)
     #expect(suites[0].elements(forName: "system-out").first?.stringValue?.contains("ok") == true)
     #expect(suites[1].elements(forName: "testcase").count == 1)
     #expect(suites[1].attribute(forName: "errors")?.stringValue == "1")

@@ -61,7 +61,15 @@ import Testing
     #expect(Set(object.keys) == ["brl_version", "rtol", "atol", "strict", "exit_code", "inputs"])
     let input = (object["inputs"] as! [[String: Any]])[0]
     #expect(
-      Set(input.keys) == ["input", "status", "error", "n", "positives", "evaluations", "checks"])
+      Set(input.keys) == [
+        "input", "status", "error", "n", "positives", "naive", "evaluations", "checks",
+      ])
+    let naive = input["naive"] as! [String: Any]
+    #expect(
+      Set(naive.keys) == [
+        "requested", "mode", "work", "budget", "sampled_positives", "sampled_negatives",
+      ])
+    #expect(naive["requested"] as? String == "auto" && naive["mode"] as? String == "full")
     #expect(input["status"] as? String == "ok")
     let evaluation = (input["evaluations"] as! [[String: Any]])[0]
     #expect(
@@ -75,6 +83,7 @@ import Testing
         "loss", "delta", "method", "variant", "reference", "reference_variant", "requirement",
         "reason", "loss_difference", "max_abs_grad_difference", "max_abs_grad_difference_index",
         "max_rel_grad_difference", "first_violation_index", "agree", "verdict",
+        "sampled_positives", "sampled_negatives",
       ])
     // alrp_small carries reg_losses, so all three losses are checked.
     #expect(Set(checks.map { $0["loss"] as! String }) == ["rs", "ap", "alrp"])
@@ -102,5 +111,38 @@ import Testing
     ])
     #expect(run.status == 0)
     #expect(!run.stdout.contains("\"method\":\"naive\""))
+  }
+
+  /// Sample mode says so, in the text and in the JSON, and its checks are required.
+  @Test func sampleModeSaysSampled() throws {
+    let text = try BRLProcess.run([
+      "verify", "fixtures/oracle/rs_medium.npz", "--naive", "sample", "--loss", "rs",
+    ])
+    #expect(text.status == 0)
+    #expect(text.stdout.contains("naive: sampled (64 positives"))
+    #expect(text.stdout.contains("naive sampled"))
+    let run = try BRLProcess.run([
+      "verify", "fixtures/oracle/rs_medium.npz", "--naive", "sample", "--loss", "rs", "--json",
+    ])
+    #expect(run.status == 0)
+    let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+    let input = (object["inputs"] as! [[String: Any]])[0]
+    let naive = input["naive"] as! [String: Any]
+    #expect(naive["mode"] as? String == "sample")
+    #expect((naive["sampled_positives"] as? Int ?? 0) >= 64)
+    #expect((naive["sampled_negatives"] as? Int ?? 0) >= 4096)
+    let sampled = (input["checks"] as! [[String: Any]]).filter {
+      $0["sampled_positives"] is Int
+    }
+    #expect(sampled.count == 4)
+    #expect(sampled.filter { $0["requirement"] as? String == "required" }.count == 3)
+    #expect(!run.stdout.contains("\"method\":\"naive\""))
+  }
+
+  @Test func skipNaiveCannotGoWithAnotherMode() throws {
+    let run = try BRLProcess.run([
+      "verify", "fixtures/oracle/rs_small.npz", "--skip-naive", "--naive", "full",
+    ])
+    #expect(run.status == 2)
   }
 }

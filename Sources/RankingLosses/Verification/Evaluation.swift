@@ -33,3 +33,14 @@ public struct Evaluation: Hashable, Sendable, Codable, CustomStringConvertible {
 
   public var description: String { "\(loss.rawValue) δ=\(delta) \(methodLabel)" }
 }
+
+extension Evaluation {
+  /// Evaluates on `input`, keeping the method's negative sums in `capture`.
+  func evaluate(_ input: LossInput, capture: NegativeSumsCapture) throws -> LossResult {
+    let loss = rankingLoss
+    guard let definition = loss as? any LossDefinition else {
+      return try loss.evaluate(input, method: method)
+    }
+    return try definition.evaluateDefinition(input, method: method, capture: capture)
+  }
+}

@@ -11,129 +11,246 @@
 /// - bucketed AP vs naive AP: the official BucketedAPLoss is the non-interpolated ranking error
 ///   (with the self-comparison counted), the official APLoss interpolates precision.
 ///
-/// Without naive (`skipNaive`), exact takes its place as the reference: it is equal to naive.
+/// The naive mode (``NaiveMode``) decides what "naive" is: in ``NaiveMode/full`` it is evaluated
+/// in full and is the reference; in ``NaiveMode/off`` and ``NaiveMode/sample`` exact (equal to
+/// naive) takes its place, and ``NaiveMode/sample`` adds, for every fast method at every δ, the
+/// definition evaluated term by term on a sample (``NaiveSample``) against the method's own sums
+/// there: required where the full comparison with naive would be.
+///
+/// One call does it all: ``run(_:storedReference:progress:)`` checks the input's domain once
+/// (``InputDomain``), picks the losses, resolves the naive mode, runs the checks and returns them
+/// finished.
 public struct Verifier: Sendable {
-  public var losses: [LossKind]
-  public var deltas: [LossKind: [Double]]
-  public var methods: [Method]
-  public var skipNaive: Bool
-  public var strict: Bool
-  public var rtol: Double
-  public var atol: Double
+  public var request: VerificationRequest
 
-  public init(
-    losses: [LossKind], deltas: [LossKind: [Double]], methods: [Method] = Method.allCases,
-    skipNaive: Bool = false, strict: Bool = false, rtol: Double = 1e-5, atol: Double = 1e-8
-  ) {
-    self.losses = losses
-    self.deltas = deltas
-    self.methods = methods
-    self.skipNaive = skipNaive
-    self.strict = strict
-    self.rtol = rtol
-    self.atol = atol
+  public init(_ request: VerificationRequest = VerificationRequest()) {
+    self.request = request
   }
 
-  /// The checks for one loss at one δ, in display order.
-  public func checks(loss: LossKind, delta: Double) -> [ParityCheck] {
-    let methods = methods.filter { !(skipNaive && $0 == .naive) }
-    let referenceMethod: Method = skipNaive ? .exact : .naive
-    guard methods.contains(referenceMethod) || !skipNaive else { return [] }
-    let reference = Evaluation(loss: loss, delta: delta, method: referenceMethod)
+  /// The δ values checked for `loss`.
+  public func deltas(for loss: LossKind) -> [Double] {
+    request.deltas ?? [0, loss.defaultDelta]
+  }
+
+  /// The naive mode that runs when `work` = P × relevant negatives × naive evaluations.
+  public func resolvedNaiveMode(work: Double) -> NaiveMode {
+    guard request.naive == .auto else { return request.naive }
+    return work <= request.naiveBudget ? .full : .sample
+  }
+
+  /// The checks for one loss at one δ in a resolved naive mode (not ``NaiveMode/auto``), in
+  /// display order.
+  public func checks(loss: LossKind, delta: Double, naive: NaiveMode) -> [ParityCheck] {
+    let fullNaive = naive == .full || naive == .auto
+    let methods = request.methods.filter { fullNaive || $0 != .naive }
+    let referenceMethod: Method = fullNaive ? .naive : .exact
+    let strict = request.strict
     var checks: [ParityCheck] = []
-    func add(_ subject: Evaluation, _ reference: Evaluation, required: Bool, _ reason: String) {
+    func add(
+      _ subject: Evaluation, _ reference: ParityCheck.Reference, required: Bool, _ reason: String
+    ) {
       checks.append(
         ParityCheck(
           subject: subject, reference: reference,
           requirement: required || strict ? .required : .informational, reason: reason))
     }
-    for method in methods where method != referenceMethod {
-      let subject = Evaluation(loss: loss, delta: delta, method: method)
-      switch method {
-      case .naive, .exact:
-        add(subject, reference, required: true, "exact method: equal to naive at every δ")
-      case .bucketed where loss == .ap:
-        let plain = Evaluation(loss: .ap, delta: delta, method: referenceMethod, variant: .plain)
-        if delta == 0 {
-          add(subject, plain, required: true, "bucketing is exact at δ = 0")
-        } else {
-          add(subject, plain, required: false, "bucketing approximation at δ > 0")
+    if fullNaive || methods.contains(referenceMethod) {
+      let reference = ParityCheck.Reference.method(
+        Evaluation(loss: loss, delta: delta, method: referenceMethod))
+      for method in methods where method != referenceMethod {
+        let subject = Evaluation(loss: loss, delta: delta, method: method)
+        switch method {
+        case .naive, .exact:
+          add(subject, reference, required: true, "exact method: equal to naive at every δ")
+        case .bucketed where loss == .ap:
+          let plain = Evaluation(loss: .ap, delta: delta, method: referenceMethod, variant: .plain)
+          if delta == 0 {
+            add(subject, .method(plain), required: true, "bucketing is exact at δ = 0")
+          } else {
+            add(subject, .method(plain), required: false, "bucketing approximation at δ > 0")
+          }
+          add(
+            subject, reference, required: false,
+            "official bucketed AP: plain precision (no interpolation, self counted)")
+        case .bucketed:
+          if delta == 0 {
+            add(subject, reference, required: true, "bucketing is exact at δ = 0")
+          } else {
+            add(subject, reference, required: false, "bucketing approximation at δ > 0")
+          }
         }
-        add(
-          subject, reference, required: false,
-          "official bucketed AP: plain precision (no interpolation, self counted)")
-      case .bucketed:
-        if delta == 0 {
-          add(subject, reference, required: true, "bucketing is exact at δ = 0")
-        } else {
-          add(subject, reference, required: false, "bucketing approximation at δ > 0")
+      }
+    }
+    if naive == .sample {
+      let sampled = ParityCheck.Reference.sampledNaive(
+        positives: request.sampledPositives, negatives: request.sampledNegatives)
+      for method in methods where method != .naive {
+        let subject = Evaluation(loss: loss, delta: delta, method: method)
+        switch method {
+        case .naive, .exact:
+          add(subject, sampled, required: true, "exact method: the definition on a sample")
+        case .bucketed:
+          if delta == 0 {
+            add(subject, sampled, required: true, "bucketing is exact at δ = 0 (sampled)")
+          } else {
+            add(subject, sampled, required: false, "bucketing approximation at δ > 0 (sampled)")
+          }
         }
       }
     }
     return checks
   }
 
-  /// Runs the checks for every loss and δ on `input`. Results are evaluated once each and
-  /// released after their (loss, δ) group, so memory stays at a few gradients.
-  ///
-  /// - Parameter progress: called before each evaluation with what is about to run.
-  /// - Returns: the checks with their comparisons, and the results' summaries.
-  public func run(
-    _ input: LossInput, progress: (Evaluation) -> Void = { _ in }
-  ) throws -> VerificationOutcome {
-    var outcome = VerificationOutcome()
+  /// The number of distinct naive evaluations a full naive run makes for `losses`.
+  public func naiveEvaluations(losses: [LossKind]) -> Int {
+    var evaluations = Set<Evaluation>()
     for loss in losses {
-      for delta in deltas[loss] ?? [0, loss.defaultDelta] {
-        var results: [Evaluation: LossResult] = [:]
-        func result(_ evaluation: Evaluation) throws -> LossResult {
+      for delta in deltas(for: loss) {
+        for check in checks(loss: loss, delta: delta, naive: .full) {
+          for evaluation in [check.subject, check.reference.evaluation].compactMap({ $0 })
+          where evaluation.method == .naive {
+            evaluations.insert(evaluation)
+          }
+        }
+        if request.methods == [.naive] {
+          evaluations.insert(Evaluation(loss: loss, delta: delta, method: .naive))
+        }
+      }
+    }
+    return evaluations.count
+  }
+
+  /// The losses to check on an input: those asked for (each must fit), else every loss the
+  /// input allows (AP must: it has the loosest domain).
+  public func losses(for domain: InputDomain) throws -> [LossKind] {
+    if let asked = request.losses {
+      for kind in asked {
+        if let violation = domain.violation(for: kind) { throw violation }
+      }
+      return asked
+    }
+    if let violation = domain.violation(for: .ap) { throw violation }
+    return domain.allowedLosses
+  }
+
+  /// Checks `input`: every loss it allows (or was asked for), every δ, every method, and the
+  /// stored reference if there is one. Results are evaluated once each and released after
+  /// their last comparison, so memory stays at a few gradients.
+  ///
+  /// - Parameter progress: called before each long step with what is about to run.
+  /// - Throws: ``DomainViolation`` when the input does not fit a loss that was asked for (or
+  ///   AP), ``RankingLossError`` when an evaluation is refused.
+  public func run(
+    _ input: LossInput, storedReference: StoredReference? = nil,
+    progress: (String) -> Void = { _ in }
+  ) throws -> VerificationOutcome {
+    let domain = InputDomain(input)
+    let losses = try losses(for: domain)
+    var outcome = VerificationOutcome()
+    outcome.count = domain.count
+    outcome.positives = domain.positives
+    outcome.losses = losses
+    outcome.naive.requested = request.naive
+    outcome.naive.budget = request.naiveBudget
+    let maxDelta = losses.flatMap { deltas(for: $0) }.max() ?? 0
+    let relevant = NaiveSample.relevantNegatives(input, delta: maxDelta)
+    let evaluations = naiveEvaluations(losses: losses)
+    outcome.naive.work = Double(domain.positives) * Double(relevant) * Double(evaluations)
+    let naive = resolvedNaiveMode(work: outcome.naive.work)
+    outcome.naive.mode = naive
+
+    var samples: [Double: NaiveSample] = [:]
+    for loss in losses {
+      for delta in deltas(for: loss) {
+        let planned = checks(loss: loss, delta: delta, naive: naive)
+        // How many comparisons still need each result, so it is released after its last.
+        var uses: [Evaluation: Int] = [:]
+        for check in planned {
+          uses[check.subject, default: 0] += 1
+          if let reference = check.reference.evaluation { uses[reference, default: 0] += 1 }
+        }
+        var results: [Evaluation: (LossResult, NegativeSumsCapture)] = [:]
+        func result(_ evaluation: Evaluation) throws -> (LossResult, NegativeSumsCapture) {
           if let cached = results[evaluation] { return cached }
-          progress(evaluation)
+          progress(evaluation.description)
+          let capture = NegativeSumsCapture()
           let clock = ContinuousClock()
           let start = clock.now
-          let value = try evaluation.rankingLoss.evaluate(input, method: evaluation.method)
-          let seconds = (clock.now - start).inSeconds
+          let value = try evaluation.evaluate(input, capture: capture)
           outcome.evaluations.append(
             .init(
               evaluation: evaluation, loss: value.loss, rankingLoss: value.rankingLoss,
               sortingLoss: value.sortingLoss, statistics: value.statistics,
-              seconds: seconds))
-          results[evaluation] = value
-          return value
+              seconds: (clock.now - start).inSeconds))
+          results[evaluation] = (value, capture)
+          return (value, capture)
         }
-        for var check in checks(loss: loss, delta: delta) {
-          let reference = try result(check.reference!)
-          let subject = try result(check.subject)
-          check.comparison = ResultComparison(subject, reference: reference, rtol: rtol, atol: atol)
+        func release(_ evaluation: Evaluation) {
+          uses[evaluation]! -= 1
+          if uses[evaluation]! == 0 { results[evaluation] = nil }
+        }
+        for var check in planned {
+          switch check.reference {
+          case .method(let referenceEvaluation):
+            let reference = try result(referenceEvaluation).0
+            let subject = try result(check.subject).0
+            check.comparison = ResultComparison(
+              subject, reference: reference, rtol: request.rtol, atol: request.atol)
+            release(referenceEvaluation)
+          case .sampledNaive:
+            let (subject, capture) = try result(check.subject)
+            if samples[delta] == nil {
+              progress("naive sampled at δ=\(delta)")
+              samples[delta] = try NaiveSample(
+                input, delta: delta, positives: request.sampledPositives,
+                negatives: request.sampledNegatives)
+            }
+            let sample = samples[delta]!
+            check.reference = .sampledNaive(
+              positives: sample.positiveCount, negatives: sample.negativeCount)
+            check.comparison = sample.compare(
+              subject, capture, rtol: request.rtol, atol: request.atol)
+            check.sampledNegativeIndex = sample.negativeIndex
+            outcome.naive.sampledPositives = sample.positiveCount
+            outcome.naive.sampledNegatives = sample.negativeCount
+          case .stored:
+            break
+          }
+          release(check.subject)
           outcome.checks.append(check)
         }
-        if results.isEmpty {
+        if planned.isEmpty {
           // Only one method: nothing to compare, but still evaluate it so the user sees it.
-          for method in methods where !(skipNaive && method == .naive) {
-            _ = try result(Evaluation(loss: loss, delta: delta, method: method))
+          for method in request.methods where naive == .full || method != .naive {
+            let evaluation = Evaluation(loss: loss, delta: delta, method: method)
+            uses[evaluation, default: 0] += 1
+            _ = try result(evaluation)
+            release(evaluation)
           }
         }
       }
     }
+    if let storedReference {
+      let source = request.storedReference
+      let kind = source.loss ?? losses[0]
+      if let violation = domain.violation(for: kind) { throw violation }
+      let evaluation = Evaluation(
+        loss: kind, delta: source.delta ?? kind.defaultDelta, method: source.method)
+      var check = ParityCheck(
+        subject: evaluation, reference: .stored, requirement: .required,
+        reason: "reference result stored in the input")
+      progress(evaluation.description)
+      let result = try evaluation.rankingLoss.evaluate(input, method: evaluation.method)
+      check.comparison = ResultComparison(
+        loss: result.loss, gradient: result.gradient, referenceLoss: storedReference.loss,
+        referenceGradient: storedReference.gradient, rtol: request.rtol, atol: request.atol)
+      outcome.checks.append(check)
+    }
     return outcome
-  }
-
-  /// Checks a stored reference result (`ref_loss`, `ref_grad`) against `evaluation`.
-  public func checkReference(
-    _ input: LossInput, evaluation: Evaluation, referenceLoss: Double,
-    referenceGradient: [Double]
-  ) throws -> ParityCheck {
-    var check = ParityCheck(
-      subject: evaluation, reference: nil, requirement: .required,
-      reason: "reference result stored in the input")
-    let result = try evaluation.rankingLoss.evaluate(input, method: evaluation.method)
-    check.comparison = ResultComparison(
-      loss: result.loss, gradient: result.gradient, referenceLoss: referenceLoss,
-      referenceGradient: referenceGradient, rtol: rtol, atol: atol)
-    return check
   }
 }
 
-/// What ``Verifier/run(_:progress:)`` found.
+/// What ``Verifier/run(_:storedReference:progress:)`` found.
 public struct VerificationOutcome: Sendable, Codable {
   /// One evaluated (loss, δ, method).
   public struct EvaluationSummary: Sendable, Codable {
@@ -145,6 +262,28 @@ public struct VerificationOutcome: Sendable, Codable {
     public var seconds: Double
   }
 
+  /// How naive ran.
+  public struct NaiveRun: Sendable, Codable, Equatable {
+    /// The mode asked for (perhaps ``NaiveMode/auto``).
+    public var requested: NaiveMode = .auto
+    /// The mode that ran (never ``NaiveMode/auto``).
+    public var mode: NaiveMode = .full
+    /// P × relevant negatives (at the largest δ) × naive evaluations of a full run, and the
+    /// budget ``NaiveMode/auto`` compared it with.
+    public var work: Double = 0
+    public var budget: Double = VerificationRequest.defaultNaiveBudget
+    /// Sample mode: how many positives and negatives were sampled (at the last δ; the counts
+    /// are the same at every δ unless the input has fewer).
+    public var sampledPositives: Int?
+    public var sampledNegatives: Int?
+  }
+
+  /// The number of examples and of positives.
+  public var count = 0
+  public var positives = 0
+  /// The losses checked.
+  public var losses: [LossKind] = []
+  public var naive = NaiveRun()
   public var evaluations: [EvaluationSummary] = []
   public var checks: [ParityCheck] = []
 

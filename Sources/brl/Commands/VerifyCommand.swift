@@ -21,6 +21,13 @@ struct VerifyCommand: ParsableCommand {
                    approximation), and bucketed AP vs naive AP (the official
                    bucketed AP does not interpolate precision).
 
+      Naive is O(P*N). --naive auto (the default) runs it in full when P x relevant negatives \
+      x naive evaluations <= 1e10, and samples it above: exact (equal to naive) becomes the \
+      reference of the full comparisons, and the definition is evaluated term by term for \
+      >= 64 positives (FP over all negatives) and >= 4096 negatives (gradient from all \
+      positives) against each fast method; the output says "sampled". --naive \
+      full|sample|off forces a mode (--skip-naive = off).
+
       Agreement is numpy.allclose: |a - b| <= atol + rtol*|b| for the loss and every \
       gradient element. --strict makes the reported comparisons required too.
 
@@ -45,7 +52,8 @@ struct VerifyCommand: ParsableCommand {
         brl verify logits.npy --targets targets.npy --loss ap --delta 0,0.5,1
         brl verify fixtures/oracle/*.npz --json > parity.json
         brl verify fixtures/oracle/*.npz --junit parity.xml
-        brl verify big.npz --skip-naive        # naive is O(P*N)
+        brl verify big.npz --naive full        # naive in full even when large (O(P*N))
+        brl verify big.npz --naive off         # exact (equal to naive) as the reference
 
       \(InputOptions.formatsDiscussion)
       """)
@@ -65,7 +73,19 @@ struct VerifyCommand: ParsableCommand {
   @Option(help: "Methods to compare, comma-separated (default: naive,bucketed,exact).")
   var method: String?
 
-  @Flag(help: "Do not run the O(P*N) naive method; exact (equal to naive) becomes the reference.")
+  @Option(
+    help: ArgumentHelp(
+      "How to run the O(P*N) naive definition: auto, full, sample or off.",
+      discussion: """
+        full: naive in full, the reference. off: exact (equal to naive) is the reference. \
+        sample: like off, plus the definition term by term on a sample (FP of >= 64 positives \
+        over all negatives, gradients of >= 4096 negatives from all positives) against each \
+        fast method. auto: full when P x relevant negatives x naive evaluations <= 1e10, \
+        else sample.
+        """))
+  var naive: NaiveMode = .auto
+
+  @Flag(help: "The same as --naive off.")
   var skipNaive = false
 
   @Flag(help: "Also fail on the reported (informational) differences.")
@@ -104,6 +124,9 @@ struct VerifyCommand: ParsableCommand {
 
   func validate() throws {
     if db != nil && !record { throw ValidationError("--db goes with --record") }
+    if skipNaive && naive != .auto && naive != .off {
+      throw ValidationError("--skip-naive is --naive off; it cannot go with --naive \(naive)")
+    }
     if inputOptions.targets != nil && inputs.count > 1 {
       throw ValidationError("--targets names the targets of one input; give one INPUT with it")
     }
@@ -210,48 +233,41 @@ struct VerifyCommand: ParsableCommand {
     return nil
   }
 
+  /// What to check, from the options.
+  func request() throws -> VerificationRequest {
+    VerificationRequest(
+      losses: try parsedLosses(), deltas: try parsedDeltas(), methods: try parsedMethods(),
+      naive: skipNaive ? .off : naive, strict: strict, rtol: rtol, atol: atol,
+      storedReference: StoredReferenceSource(method: refMethod, loss: refLoss, delta: refDelta))
+  }
+
   /// Checks one input; an unusable input becomes an error entry (reported, exit 2).
   func verify(_ path: String) -> VerifyReport.Input {
     var report = VerifyReport.Input(input: path)
+    var loaded: Dump?
     do {
       let dump = try inputOptions.load(path)
-      let losses = try losses(for: dump)
-      let positives = dump.positiveCount
-      report.counts = (dump.count, positives)
-      let methods = try parsedMethods()
-      let naiveWork = Double(positives) * Double(dump.count)
-      if methods.contains(.naive) && !skipNaive && naiveWork > 2e9 {
-        printNote(
-          "\(path): naive is O(P·N) and P·N = \(String(format: "%.2g", naiveWork)); "
-            + "this can take a while (--skip-naive skips it)")
+      loaded = dump
+      let request = try request()
+      if request.naive == .full && Double(dump.count) * Double(dump.positiveCount) > 2e10 {
+        printNote("\(path): naive is O(P·N); this can take a while (--naive auto samples it)")
       }
-      let deltas = try parsedDeltas()
-      let verifier = Verifier(
-        losses: losses,
-        deltas: Dictionary(
-          uniqueKeysWithValues: losses.map { ($0, deltas ?? [0, $0.defaultDelta]) }),
-        methods: methods, skipNaive: skipNaive, strict: strict, rtol: rtol, atol: atol)
-      let showProgress = isatty(STDERR_FILENO) == 1
-      var outcome = try dump.withInput { input in
-        try verifier.run(input) { evaluation in
-          if showProgress { printNote("\(path): \(evaluation)…") }
-        }
-      }
+      var stored: StoredReference?
       if let referenceLoss = dump.referenceLoss, let referenceGradient = dump.referenceGradient {
-        let kind = refLoss ?? losses[0]
-        try dump.validate(for: kind)
-        let evaluation = Evaluation(
-          loss: kind, delta: refDelta ?? kind.defaultDelta, method: refMethod)
-        outcome.checks.append(
-          try dump.withInput {
-            try verifier.checkReference(
-              $0, evaluation: evaluation, referenceLoss: referenceLoss,
-              referenceGradient: referenceGradient)
-          })
+        stored = StoredReference(loss: referenceLoss, gradient: referenceGradient)
       } else if dump.referenceLoss != nil || dump.referenceGradient != nil {
         printNote("\(path): ref_loss and ref_grad go together; the one given is not checked")
       }
+      let showProgress = isatty(STDERR_FILENO) == 1
+      let outcome = try dump.withInput { input in
+        try Verifier(request).run(input, storedReference: stored) { step in
+          if showProgress { printNote("\(path): \(step)…") }
+        }
+      }
+      report.counts = (outcome.count, outcome.positives)
       report.outcome = outcome
+    } catch let error as DomainViolation {
+      report.error = loaded.map { $0.dataError(error).description } ?? "\(path): \(error)"
     } catch let error as DataError {
       report.error = error.description
     } catch let error as RankingLossError {
@@ -261,21 +277,6 @@ struct VerifyCommand: ParsableCommand {
     }
     if let error = report.error, !json { printError(error) }
     return report
-  }
-
-  /// The losses to check on `dump`: those asked for (each must fit the targets), else every
-  /// loss the targets allow.
-  func losses(for dump: Dump) throws -> [LossKind] {
-    if let asked = try parsedLosses() {
-      for kind in asked { try dump.validate(for: kind) }
-      return asked
-    }
-    try dump.validate(for: .ap)  // the loosest domain: a failure here is a bad input
-    var allowed: [LossKind] = []
-    if (try? dump.validate(for: .rs)) != nil { allowed.append(.rs) }
-    allowed.append(.ap)
-    if dump.regressionLosses != nil { allowed.append(.alrp) }
-    return allowed
   }
 
   func parsedLosses() throws -> [LossKind]? {
@@ -311,3 +312,5 @@ struct VerifyCommand: ParsableCommand {
     return values
   }
 }
+
+extension NaiveMode: ExpressibleByArgument {}

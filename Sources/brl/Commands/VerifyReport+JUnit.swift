@@ -32,12 +32,19 @@ extension VerifyReport.Input {
     for check in outcome.checks {
       let name =
         "\(check.subject.loss.rawValue) δ=\(Format.number(check.subject.delta)) "
-        + "\(check.subject.methodLabel) vs \(check.reference?.methodLabel ?? "stored reference")"
+        + "\(check.subject.methodLabel) vs \(check.reference.label)"
       let seconds = outcome.evaluations.first { $0.evaluation == check.subject }?.seconds ?? 0
       var result = JUnitReport.Outcome.passed
+      suite.properties += [
+        ("\(name): requirement", check.requirement.rawValue),
+        ("\(name): verdict", check.verdict.rawValue),
+      ]
+      if case .sampledNaive(let positives, let negatives) = check.reference {
+        suite.properties.append(
+          ("\(name): sampled", "\(positives) positives, \(negatives) negatives"))
+      }
       if let comparison = check.comparison {
         suite.properties += [
-          ("\(name): requirement", check.requirement.rawValue),
           ("\(name): loss_difference", "\(comparison.lossDifference)"),
           ("\(name): max_abs_grad_difference", "\(comparison.maxGradientDifference)"),
           (
@@ -46,15 +53,18 @@ extension VerifyReport.Input {
           ),
           ("\(name): max_rel_grad_difference", "\(comparison.maxRelativeGradientDifference)"),
         ]
-        if check.failed {
-          let place = comparison.firstViolationIndex.map { "grad[\($0)]" } ?? "the loss"
-          result = .failure(
-            message: "\(name): first disagreement at \(place) (|Δloss| "
-              + "\(comparison.lossDifference), max |Δgrad| \(comparison.maxGradientDifference))",
-            type: check.requirement.rawValue,
-            details: "\(check.reason). Agreement: |a - b| <= atol + rtol*|b| for the loss and "
-              + "every gradient element.")
-        }
+      }
+      if check.failed {
+        let numbers =
+          check.comparison.map {
+            " (|Δloss| \($0.lossDifference), max |Δgrad| \($0.maxGradientDifference))"
+          } ?? ""
+        result = .failure(
+          message: "\(name): first disagreement at \(check.firstDisagreement ?? "the loss")"
+            + numbers,
+          type: check.requirement.rawValue,
+          details: "\(check.reason). Agreement: |a - b| <= atol + rtol*|b| for the loss and "
+            + "every gradient element.")
       }
       suite.cases.append(.init(name: name, classname: input, seconds: seconds, outcome: result))
     }

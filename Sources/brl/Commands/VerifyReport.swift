@@ -38,7 +38,7 @@ struct VerifyReport: Encodable {
     var status: String { ["ok", "failed", "error"][Int(exitCode)] }
 
     enum CodingKeys: String, CodingKey {
-      case input, status, error, n, positives, evaluations, checks
+      case input, status, error, n, positives, naive, evaluations, checks
     }
 
     func encode(to encoder: Encoder) throws {
@@ -48,6 +48,7 @@ struct VerifyReport: Encodable {
       try c.encode(error, forKey: .error)
       try c.encode(counts?.n, forKey: .n)
       try c.encode(counts?.positives, forKey: .positives)
+      try c.encode(outcome.map { NaiveEntry($0.naive) }, forKey: .naive)
       try c.encode(outcome?.evaluations.map(EvaluationEntry.init) ?? [], forKey: .evaluations)
       try c.encode(outcome?.checks.map(CheckEntry.init) ?? [], forKey: .checks)
     }
@@ -75,14 +76,15 @@ struct VerifyReport: Encodable {
         let c = check.comparison!
         checks.append([
           check.subject.loss.rawValue, format(check.subject.delta), check.subject.methodLabel,
-          check.reference?.methodLabel ?? "stored ref", scientific(c.lossDifference),
+          check.reference.label, scientific(c.lossDifference),
           scientific(c.maxGradientDifference),
           c.maxGradientDifference > 0 ? c.maxGradientDifferenceIndex.map(String.init) ?? "" : "",
           scientific(c.maxRelativeGradientDifference), CheckEntry.verdict(check), check.reason,
         ])
       }
       let header =
-        "\(input): N \(counts?.n ?? 0), \(counts?.positives ?? 0) positive"
+        "\(input): N \(counts?.n ?? 0), \(counts?.positives ?? 0) positive; "
+        + Self.naiveLine(outcome.naive)
       var checkLines = checks.text().split(separator: "\n", omittingEmptySubsequences: false)
         .map(String.init)
       if colour {
@@ -96,16 +98,67 @@ struct VerifyReport: Encodable {
       var summary =
         "\(input): \(failed.isEmpty ? "ok" : "FAILED") — \(required.count - failed.count)/\(required.count) required agreements hold, \(outcome.checks.count - required.count) reported"
       for check in failed {
-        let c = check.comparison!
-        let index = c.firstViolationIndex.map { "grad[\($0)]" } ?? "loss"
+        let index = check.firstDisagreement ?? "loss"
         summary +=
-          "\n  FAIL \(check.subject) vs \(check.reference?.description ?? "stored reference"): first disagreement at \(index)"
+          "\n  FAIL \(check.subject) vs \(check.reference.description): first disagreement at \(index)"
       }
       return [header, "", results.text(), checkLines.joined(separator: "\n"), summary]
         .joined(separator: "\n")
     }
+
+    /// "naive: sampled (64 positives, 4096 negatives; auto: P·M·evaluations 1.1e+11 > budget
+    /// 1e+10)".
+    static func naiveLine(_ naive: VerificationOutcome.NaiveRun) -> String {
+      let why =
+        naive.requested == .auto
+        ? "auto: P·M·evaluations \(String(format: "%.2g", naive.work)) "
+          + "\(naive.work <= naive.budget ? "≤" : ">") budget \(String(format: "%.2g", naive.budget))"
+        : "--naive \(naive.requested.rawValue)"
+      switch naive.mode {
+      case .sample:
+        return "naive: sampled (\(naive.sampledPositives ?? 0) positives, "
+          + "\(naive.sampledNegatives ?? 0) negatives; \(why))"
+      case .off: return "naive: off, exact is the reference (\(why))"
+      case .full, .auto: return "naive: full (\(why))"
+      }
+    }
   }
 
+}
+
+/// How naive ran, in the JSON output.
+private struct NaiveEntry: Encodable {
+  var requested: String
+  var mode: String
+  var work: Double
+  var budget: Double
+  var sampledPositives: Int?
+  var sampledNegatives: Int?
+
+  init(_ naive: VerificationOutcome.NaiveRun) {
+    requested = naive.requested.rawValue
+    mode = naive.mode.rawValue
+    work = naive.work
+    budget = naive.budget
+    sampledPositives = naive.sampledPositives
+    sampledNegatives = naive.sampledNegatives
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case requested, mode, work, budget
+    case sampledPositives = "sampled_positives"
+    case sampledNegatives = "sampled_negatives"
+  }
+
+  func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(requested, forKey: .requested)
+    try c.encode(mode, forKey: .mode)
+    try c.encode(work, forKey: .work)
+    try c.encode(budget, forKey: .budget)
+    try c.encode(sampledPositives, forKey: .sampledPositives)
+    try c.encode(sampledNegatives, forKey: .sampledNegatives)
+  }
 }
 
 /// One evaluated method in the JSON output.
@@ -166,8 +219,7 @@ private struct CheckEntry: Encodable {
   init(_ check: ParityCheck) { self.check = check }
 
   static func verdict(_ check: ParityCheck) -> String {
-    if check.failed { return "FAIL" }
-    return check.requirement == .required ? "ok" : "info"
+    check.verdict == .fail ? "FAIL" : check.verdict.rawValue
   }
 
   enum CodingKeys: String, CodingKey {
@@ -185,6 +237,8 @@ private struct CheckEntry: Encodable {
     case
       firstViolationIndex = "first_violation_index"
     case agree, verdict
+    case sampledPositives = "sampled_positives"
+    case sampledNegatives = "sampled_negatives"
   }
 
   func encode(to encoder: Encoder) throws {
@@ -195,8 +249,8 @@ private struct CheckEntry: Encodable {
     try c.encode(s.delta, forKey: .delta)
     try c.encode(s.method.rawValue, forKey: .method)
     try c.encode(s.apVariant?.rawValue, forKey: .variant)
-    try c.encode(check.reference?.method.rawValue ?? "stored", forKey: .reference)
-    try c.encode(check.reference?.apVariant?.rawValue, forKey: .referenceVariant)
+    try c.encode(check.reference.methodName, forKey: .reference)
+    try c.encode(check.reference.evaluation?.apVariant?.rawValue, forKey: .referenceVariant)
     try c.encode(check.requirement.rawValue, forKey: .requirement)
     try c.encode(check.reason, forKey: .reason)
     try c.encode(comparison.lossDifference, forKey: .lossDifference)
@@ -205,7 +259,13 @@ private struct CheckEntry: Encodable {
     try c.encode(comparison.maxRelativeGradientDifference, forKey: .maxRelativeGradientDifference)
     try c.encode(comparison.firstViolationIndex, forKey: .firstViolationIndex)
     try c.encode(comparison.agrees, forKey: .agree)
-    try c.encode(Self.verdict(check).lowercased(), forKey: .verdict)
+    try c.encode(check.verdict.rawValue, forKey: .verdict)
+    var sampled: (positives: Int, negatives: Int)? = nil
+    if case .sampledNaive(let positives, let negatives) = check.reference {
+      sampled = (positives, negatives)
+    }
+    try c.encode(sampled?.positives, forKey: .sampledPositives)
+    try c.encode(sampled?.negatives, forKey: .sampledNegatives)
   }
 }
 
