@@ -25,8 +25,7 @@ import RankingLosses
 ///   (``recordParity(_:)``): all of them or none;
 /// - the schema is versioned with GRDB's `DatabaseMigrator` (``migrator``); a database migrated
 ///   by a newer brl is refused, never modified. Two processes creating the same file at once
-///   are fine: the loser of the migration race sees the winner's schema and goes on.
-///
+///   are fine: the loser of the migration race sees the winner's schema and goes on;
 /// - a new file is created at the first read or write, not when the store is made, so a
 ///   command that fails before it records anything leaves no file behind.
 ///
@@ -74,8 +73,8 @@ public final class BenchStore: @unchecked Sendable {
   ///
   /// A database that does not exist yet is only checked for (its folder must exist or be
   /// creatable, and be writable) and created at the first read or write, so a command that
-  /// fails before it records anything leaves no file behind. If creating it fails (a full
-  /// disk, say), the files this store created are removed again.
+  /// fails before it records anything leaves no file behind. If creating it fails for a full
+  /// disk or a read-only location, the files this store created are removed again.
   ///
   /// - Throws: ``BenchStoreError``.
   public init(path: String, mode: OpenMode = .createIfMissing) throws {
@@ -129,11 +128,15 @@ public final class BenchStore: @unchecked Sendable {
         connection = opened
         return opened
       } catch {
-        // Remove what this process created and could not finish; but a busy database is in
-        // another process's hands: leave it.
-        var busy = false
-        if case BenchStoreError.busy = error { busy = true }
-        if created && !busy {
+        // Remove what this process created and could not set up for want of space or write
+        // access. Any other failure (busy, a migration race lost too often) may mean another
+        // process is using the file: leave it.
+        var unwritable = false
+        switch error {
+        case BenchStoreError.diskFull, BenchStoreError.readOnly: unwritable = true
+        default: break
+        }
+        if created && unwritable {
           for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
         }
         throw error
