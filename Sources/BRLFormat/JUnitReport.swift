@@ -3,8 +3,8 @@ import Foundation
 /// Test results as JUnit XML, the format CI systems (GitHub Actions reporters, GitLab, Jenkins,
 /// Buildkite) read to show which checks passed and which failed.
 ///
-/// The output follows the Apache Ant JUnit schema (`JUnit.xsd` of windyroad/JUnit-Schema, the
-/// strictest of the common ones): `<testsuites>` (no attributes) holding one `<testsuite>` per
+/// The output follows the Apache Ant JUnit schema (`JUnit.xsd` of windyroad/JUnit-Schema, a
+/// strict form of the format CI systems read): `<testsuites>` (no attributes) holding one `<testsuite>` per
 /// group, each with
 /// `name`, `package`, `id`, `timestamp` (UTC, no zone), `hostname`, `tests`, `failures`,
 /// `errors`, `skipped` and `time`, then `<properties>`, the `<testcase>`s, `<system-out>` and
