@@ -6,10 +6,10 @@ import Foundation
 /// The output follows the Apache Ant JUnit schema (`JUnit.xsd` of windyroad/JUnit-Schema, a
 /// strict form of the format CI systems read): `<testsuites>` (no attributes) holding one
 /// `<testsuite>` per group, each with `name`, `package`, `id`, `timestamp` (UTC, no zone),
-/// `hostname`, `tests`, `failures`, `errors`, `skipped` and `time`, then `<properties>`, the `<testcase>`s, `<system-out>` and
-/// `<system-err>` in that order. A test case carries at most one `<failure>` (a check that did
-/// not hold), `<error>` (it could not be run) or `<skipped>`. The schema allows no output or
-/// properties inside a test case, so the numbers behind each case go in the suite's
+/// `hostname`, `tests`, `failures`, `errors`, `skipped` and `time`, then `<properties>`, the
+/// `<testcase>`s, `<system-out>` and `<system-err>` in that order. A test case carries at most
+/// one `<failure>` (a check that did not hold), `<error>` (it could not be run) or `<skipped>`.
+/// The schema allows no output or properties inside a test case, so the numbers behind each case go in the suite's
 /// `<properties>` (named after the case) and its `<system-out>` (a readable table).
 ///
 ///     var suite = JUnitReport.Suite(name: "dump.npz", hostname: "ci-1")
