@@ -9,8 +9,9 @@ import Foundation
 /// `hostname`, `tests`, `failures`, `errors`, `skipped` and `time`, then `<properties>`, the
 /// `<testcase>`s, `<system-out>` and `<system-err>` in that order. A test case carries at most
 /// one `<failure>` (a check that did not hold), `<error>` (it could not be run) or `<skipped>`.
-/// The schema allows no output or properties inside a test case, so the numbers behind each case go in the suite's
-/// `<properties>` (named after the case) and its `<system-out>` (a readable table).
+/// The schema allows no output or properties inside a test case, so the numbers behind each
+/// case go in the suite's `<properties>` (named after the case) and its `<system-out>` (a
+/// readable table).
 ///
 ///     var suite = JUnitReport.Suite(name: "dump.npz", hostname: "ci-1")
 ///     suite.cases.append(.init(name: "rs δ=0 exact vs naive", classname: "dump.npz"))
