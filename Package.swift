@@ -24,23 +24,30 @@ let package = Package(
       dependencies: [.product(name: "RealModule", package: "swift-numerics")],
       exclude: ["README.md"]
     ),
+    // The system zlib, for CRC-32 (zlib1g-dev on Debian/Ubuntu; part of macOS).
+    .systemLibrary(
+      name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     // Readers and writers for .npy, .npz and raw dumps, and input validation.
     .target(
       name: "BRLData",
-      dependencies: ["RankingLosses", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      dependencies: [
+        "RankingLosses", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ],
       exclude: ["README.md"]
     ),
+    // How brl's output looks: text tables, number formats, the JSON set-up, JUnit XML.
+    .target(name: "BRLFormat", exclude: ["README.md"]),
     // Synthetic data, the benchmark runner, the SQLite store, tables and charts.
     .target(
       name: "BRLBench",
-      dependencies: ["RankingLosses", .product(name: "GRDB", package: "GRDB.swift")],
+      dependencies: ["RankingLosses", "BRLFormat", .product(name: "GRDB", package: "GRDB.swift")],
       exclude: ["README.md"]
     ),
     // The command line.
     .executableTarget(
       name: "brl",
       dependencies: [
-        "RankingLosses", "BRLData", "BRLBench",
+        "RankingLosses", "BRLData", "BRLBench", "BRLFormat",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -52,8 +59,9 @@ let package = Package(
       ]
     ),
     .testTarget(name: "BRLDataTests", dependencies: ["BRLData", "RankingLosses"]),
-    .testTarget(name: "BRLBenchTests", dependencies: ["BRLBench", "RankingLosses"]),
+    .testTarget(name: "BRLBenchTests", dependencies: ["BRLBench", "BRLFormat", "RankingLosses"]),
+    .testTarget(name: "BRLFormatTests", dependencies: ["BRLFormat"]),
     // Runs the built `brl` executable end to end.
-    .testTarget(name: "brlTests", dependencies: ["brl", "BRLData", "RankingLosses"]),
+    .testTarget(name: "brlTests", dependencies: ["brl", "BRLData", "BRLFormat", "RankingLosses"]),
   ]
 )

@@ -13,5 +13,10 @@ while IFS=$'\t' read -r description arguments _; do
   status=$?
   "$brl" $arguments >/dev/null 2>&1
   status=$?
-  printf '| %s | %s | `%s` |\n' "$description" "$status" "${message//|/\\|}"
+  message=${message//|/\\|}
+  if [[ "$message" == *'`'* ]]; then
+    printf '| %s | %s | `` %s `` |\n' "$description" "$status" "$message"
+  else
+    printf '| %s | %s | `%s` |\n' "$description" "$status" "$message"
+  fi
 done < fixtures/cli-bad/cases.tsv

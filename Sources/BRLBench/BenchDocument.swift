@@ -1,3 +1,4 @@
+import BRLFormat
 import Foundation
 
 /// The JSON export of a run: `{"run": {…}, "measurements": [{…}, …]}`.
@@ -16,25 +17,17 @@ public struct BenchDocument: Codable, Sendable, Equatable {
 
   /// Pretty-printed JSON, keys sorted, ending with a newline.
   public func jsonString() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    try JSONFormat.string(self, pretty: true)
   }
 
   /// The run list as JSON: `{"runs": [{…}, …]}`, each run as in a document.
   public static func jsonString(_ runs: [RunRecord]) throws -> String {
     struct RunList: Encodable { var runs: [RunRecord] }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    return String(decoding: try encoder.encode(RunList(runs: runs)), as: UTF8.self) + "\n"
+    return try JSONFormat.string(RunList(runs: runs), pretty: true)
   }
 
   /// Reads a document written by ``jsonString()``.
   public init(json: Data) throws {
-    let decoder = JSONDecoder()
-    decoder.dateDecodingStrategy = .iso8601
-    self = try decoder.decode(BenchDocument.self, from: json)
+    self = try JSONFormat.decoder().decode(BenchDocument.self, from: json)
   }
 }

@@ -104,8 +104,8 @@ public struct BenchPlan: Sendable, Equatable {
             for grouping in groupings {
               result.append(
                 BenchPoint(
-                  loss: loss.rawValue, method: method, delta: delta(for: loss), positives: p,
-                  negatives: n, group: grouping.rawValue, images: images))
+                  loss: loss, method: method, delta: delta(for: loss), positives: p,
+                  negatives: n, group: grouping, images: images))
             }
           }
         }

@@ -1,4 +1,6 @@
+import BRLFormat
 import Foundation
+import RankingLosses
 
 /// The human-readable view of benchmark results: per loss and P, a table (one row per N, one
 /// column per method), a log-log chart of time against N, and the fitted complexity exponents.
@@ -44,13 +46,13 @@ public struct BenchReport: Sendable {
     var delta: Double
 
     static func < (a: LossKey, b: LossKey) -> Bool {
-      let (oa, ob) = (Format.lossOrder(a.loss), Format.lossOrder(b.loss))
+      let (oa, ob) = (LossKind.reportOrder(ofName: a.loss), LossKind.reportOrder(ofName: b.loss))
       if oa != ob { return oa < ob }
       if a.loss != b.loss { return a.loss < b.loss }
       return a.delta < b.delta
     }
 
-    var title: String { "\(Format.lossName(loss)) loss, δ = \(Format.number(delta))" }
+    var title: String { "\(LossKind.displayName(ofName: loss)) loss, δ = \(Format.number(delta))" }
   }
 
   private func key(_ point: BenchPoint) -> LossKey { LossKey(loss: point.loss, delta: point.delta) }
@@ -308,7 +310,9 @@ public struct BenchReport: Sendable {
       table.append([
         run.id.map(String.init) ?? "-", timestamp(run.startedAt), status, run.buildConfiguration,
         String(summary.measurementCount),
-        summary.losses.sorted { Format.lossOrder($0) < Format.lossOrder($1) }.joined(
+        summary.losses.sorted {
+          LossKind.reportOrder(ofName: $0) < LossKind.reportOrder(ofName: $1)
+        }.joined(
           separator: ","),
         command,
       ])

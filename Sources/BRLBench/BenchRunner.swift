@@ -85,7 +85,7 @@ public struct BenchRunner: Sendable {
     _ point: BenchPoint, on data: SyntheticData, isCancelled: () -> Bool,
     onEvaluation: (Int) -> Void
   ) throws -> BenchMeasurement? {
-    guard let loss = LossKind(rawValue: point.loss) else {
+    guard let loss = point.kind else {
       throw BenchPlan.Error(description: "unknown loss '\(point.loss)'")
     }
     let evaluator = loss.loss(delta: point.delta)

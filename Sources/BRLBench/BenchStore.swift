@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RankingLosses
 
 /// The SQLite database of benchmark runs and parity checks (GRDB over the system libsqlite3).
 ///
@@ -15,7 +16,8 @@ import GRDB
 ///   (``record(_:runID:)``), so Ctrl-C, a crash or `kill -9` loses at most the point in progress;
 /// - the database is in WAL mode, so `brl report` can read while a bench writes; every write is
 ///   one short `BEGIN IMMEDIATE` transaction, and a writer waits up to ``busyTimeout`` seconds
-///   for the lock instead of failing at once, so two `brl bench` can share one file;
+///   for the lock instead of failing at once, so two `brl bench` can share one file (the open,
+///   the switch to WAL and the migration are retried within the same timeout);
 /// - a `running` run whose process is gone (same host, `kill(pid, 0)` fails, or the process is
 ///   a zombie) is read as `interrupted`, and marked so in the file when the store is next
 ///   opened for writing (``RunRecord/looksStale(currentHost:)``);
@@ -23,7 +25,9 @@ import GRDB
 ///   (``recordParity(_:)``): all of them or none;
 /// - the schema is versioned with GRDB's `DatabaseMigrator` (``migrator``); a database migrated
 ///   by a newer brl is refused, never modified. Two processes creating the same file at once
-///   are fine: the loser of the migration race sees the winner's schema and goes on.
+///   are fine: the loser of the migration race sees the winner's schema and goes on;
+/// - a new file is created at the first read or write, not when the store is made, so a
+///   command that fails before it records anything leaves no file behind.
 ///
 /// Failures are reported as ``BenchStoreError`` with the path in the message.
 ///
@@ -31,7 +35,7 @@ import GRDB
 ///     var run = try store.beginRun(RunRecord(...))
 ///     try store.record(measurement, runID: run.id!)
 ///     try store.finishRun(run.id!, status: .complete)
-public final class BenchStore: Sendable {
+public final class BenchStore: @unchecked Sendable {
   /// Whether opening may create the file, and whether the store may write.
   public enum OpenMode: Sendable {
     /// Create the folders and the database if missing (`brl bench`, and `brl verify --record`
@@ -48,6 +52,9 @@ public final class BenchStore: Sendable {
   }
 
   /// How long a writer waits for another process's transaction before giving up, in seconds.
+  ///
+  /// It covers everything that can meet another process's lock: opening the file, switching it
+  /// to WAL, the migration, and every read and write afterwards.
   public static let busyTimeout: TimeInterval = 30
 
   /// The database file.
@@ -56,14 +63,23 @@ public final class BenchStore: Sendable {
   public let isReadOnly: Bool
   /// This machine's host name, to tell stale runs (see ``RunRecord/looksStale(currentHost:)``).
   public let currentHost: String
-  private let writer: DatabaseQueue
+  private let mode: OpenMode
+  private let lock = NSLock()
+  /// The connection; nil until first use when the file did not exist (guarded by `lock`).
+  private var connection: DatabaseQueue?
 
-  /// Opens (or creates) the database at `path` and, unless read-only, brings its schema up to
-  /// date and marks the stale runs of this host `interrupted`.
+  /// Opens the database at `path` and, unless read-only, brings its schema up to date and
+  /// marks the stale runs of this host `interrupted`.
+  ///
+  /// A database that does not exist yet is only checked for (its folder must exist or be
+  /// creatable, and be writable) and created at the first read or write, so a command that
+  /// fails before it records anything leaves no file behind. If creating it fails for a full
+  /// disk or a read-only location, the files this store created are removed again.
   ///
   /// - Throws: ``BenchStoreError``.
   public init(path: String, mode: OpenMode = .createIfMissing) throws {
     self.path = path
+    self.mode = mode
     isReadOnly = mode == .readOnly
     currentHost = MachineInfo.hostName()
     let fileManager = FileManager.default
@@ -72,43 +88,120 @@ public final class BenchStore: Sendable {
       if isFolder.boolValue {
         throw BenchStoreError.cannotOpen(path: path, reason: "it is a folder, not a file")
       }
-    } else {
-      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-      switch mode {
-      case .existingOnly, .readOnly:
-        throw BenchStoreError.missingDatabase(path: path)
-      case .createFileOnly:
-        var folderIsFolder: ObjCBool = false
-        guard fileManager.fileExists(atPath: folder, isDirectory: &folderIsFolder),
-          folderIsFolder.boolValue
-        else { throw BenchStoreError.missingFolder(path: path, folder: folder) }
-      case .createIfMissing:
-        do {
-          try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-          throw BenchStoreError.cannotOpen(path: path, reason: "cannot create the folder \(folder)")
+      connection = try Self.open(path: path, mode: mode, currentHost: currentHost)
+      return
+    }
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    switch mode {
+    case .existingOnly, .readOnly:
+      throw BenchStoreError.missingDatabase(path: path)
+    case .createFileOnly:
+      var folderIsFolder: ObjCBool = false
+      guard fileManager.fileExists(atPath: folder, isDirectory: &folderIsFolder),
+        folderIsFolder.boolValue
+      else { throw BenchStoreError.missingFolder(path: path, folder: folder) }
+    case .createIfMissing:
+      do {
+        try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      } catch {
+        throw BenchStoreError.cannotOpen(path: path, reason: "cannot create the folder \(folder)")
+      }
+    }
+    if let why = Self.whyNotWritable(path) {
+      throw BenchStoreError.readOnly(path: path, reason: why)
+    }
+  }
+
+  /// Whether the database file exists (it is created at the first use of a new store).
+  public var fileExists: Bool {
+    lock.withLock { connection != nil } || FileManager.default.fileExists(atPath: path)
+  }
+
+  /// The connection, opening (and creating) the database at the first use.
+  private func queue() throws -> DatabaseQueue {
+    try lock.withLock {
+      if let connection { return connection }
+      // O_EXCL tells whether this process created the file, even when another one races to.
+      let created = createExclusively(path)
+      do {
+        let opened = try Self.open(path: path, mode: mode, currentHost: currentHost)
+        connection = opened
+        return opened
+      } catch {
+        // Remove what this process created and could not set up for want of space or write
+        // access. Any other failure (busy, a migration race lost too often) may mean another
+        // process is using the file: leave it.
+        var unwritable = false
+        switch error {
+        case BenchStoreError.diskFull, BenchStoreError.readOnly: unwritable = true
+        default: break
+        }
+        if created && unwritable {
+          for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+        }
+        throw error
+      }
+    }
+  }
+
+  /// Opens the connection, switches it to WAL, checks (or migrates) the schema and marks stale
+  /// runs, retrying all of it while another process holds the file, up to ``busyTimeout``.
+  ///
+  /// SQLite's busy timeout does not cover everything a new file goes through: switching the
+  /// journal mode to WAL needs an exclusive lock and fails at once (`SQLITE_BUSY`, no waiting)
+  /// while another connection is creating or migrating the same file. So the whole open is
+  /// retried after a short, growing pause until the deadline, and only then reported as busy,
+  /// with the time actually waited.
+  private static func open(path: String, mode: OpenMode, currentHost: String) throws
+    -> DatabaseQueue
+  {
+    try retryingWhileBusy(path: path) { remaining in
+      var configuration = Configuration()
+      configuration.busyMode = .timeout(remaining)
+      configuration.readonly = mode == .readOnly
+      if mode != .readOnly {
+        configuration.prepareDatabase { db in
+          try db.execute(sql: "PRAGMA journal_mode = WAL")
         }
       }
-    }
-    var configuration = Configuration()
-    configuration.busyMode = .timeout(Self.busyTimeout)
-    configuration.readonly = mode == .readOnly
-    if mode != .readOnly {
-      configuration.prepareDatabase { db in
-        try db.execute(sql: "PRAGMA journal_mode = WAL")
-      }
-    }
-    do {
-      writer = try Self.openQueue(path: path, configuration: configuration, mode: mode)
+      let queue = try Self.openQueue(path: path, configuration: configuration, mode: mode)
       if mode != .readOnly {
-        try writer.write { db in try Self.markStaleRuns(db, currentHost: currentHost) }
+        try queue.write { db in try Self.markStaleRuns(db, currentHost: currentHost) }
       }
-    } catch let error as BenchStoreError {
-      throw error
-    } catch let error as DatabaseError {
-      throw Self.storeError(error, path: path)
-    } catch {
-      throw BenchStoreError.cannotOpen(path: path, reason: "\(error)")
+      return queue
+    }
+  }
+
+  /// Runs `body` (given the seconds left) until it does not fail with `SQLITE_BUSY` or
+  /// `SQLITE_LOCKED`, for at most ``busyTimeout`` seconds in all; other errors become
+  /// ``BenchStoreError``s. A failed attempt changed nothing: every write is one transaction,
+  /// rolled back on error.
+  static func retryingWhileBusy<T>(
+    path: String, timeout: TimeInterval = busyTimeout, _ body: (TimeInterval) throws -> T
+  ) throws -> T {
+    let clock = ContinuousClock()
+    let start = clock.now
+    var pause = 0.005
+    while true {
+      let waited = (clock.now - start).inSeconds
+      do {
+        return try body(Swift.max(timeout - waited, 0.001))
+      } catch let error as DatabaseError
+        where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+      {
+        let waited = (clock.now - start).inSeconds
+        if waited >= timeout { throw BenchStoreError.busy(path: path, seconds: waited) }
+        // A random share of the pause, so processes that collided do not collide again.
+        let sleep = Swift.min(Double.random(in: 0.5...1) * pause, timeout - waited)
+        usleep(useconds_t(sleep * 1e6))
+        pause = Swift.min(pause * 2, 0.25)
+      } catch let error as BenchStoreError {
+        throw error
+      } catch let error as DatabaseError {
+        throw storeError(error, path: path)
+      } catch {
+        throw BenchStoreError.cannotOpen(path: path, reason: "\(error)")
+      }
     }
   }
 
@@ -143,7 +236,8 @@ public final class BenchStore: Sendable {
   /// reads or migration then fail (its table exists, or vanished from its view). So a failure
   /// that is not about the file itself (not a database, full, read-only, I/O) is retried a few
   /// times after a short pause: by then the other process has committed its migration, which
-  /// is atomic, and there is nothing left to do.
+  /// is atomic, and there is nothing left to do. A busy database is left to
+  /// ``retryingWhileBusy(path:timeout:_:)``, which retries the whole open.
   private static func prepareSchema(_ writer: DatabaseQueue, path: String, readOnly: Bool) throws {
     let migrator = Self.migrator
     var attempt = 0
@@ -161,7 +255,8 @@ public final class BenchStore: Sendable {
       } catch let error as DatabaseError {
         switch error.resultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FULL, .SQLITE_READONLY, .SQLITE_IOERR,
-          .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH, .SQLITE_NOMEM:
+          .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH, .SQLITE_NOMEM, .SQLITE_BUSY,
+          .SQLITE_LOCKED:
           throw error
         default:
           if attempt >= 8 { throw error }
@@ -333,18 +428,16 @@ public final class BenchStore: Sendable {
   // MARK: Errors
 
   private func read<T>(_ body: (Database) throws -> T) throws -> T {
-    do { return try writer.read(body) } catch let error as DatabaseError {
-      throw Self.storeError(error, path: path)
-    }
+    let queue = try queue()
+    return try Self.retryingWhileBusy(path: path) { _ in try queue.read(body) }
   }
 
   @discardableResult
   private func write<T>(_ body: (Database) throws -> T) throws -> T {
     if isReadOnly { throw BenchStoreError.readOnly(path: path, reason: "opened read-only") }
+    let queue = try queue()
     // GRDB wraps it in BEGIN IMMEDIATE ... COMMIT (rolled back if `body` throws).
-    do { return try writer.write(body) } catch let error as DatabaseError {
-      throw Self.storeError(error, path: path)
-    }
+    return try Self.retryingWhileBusy(path: path) { _ in try queue.write(body) }
   }
 
   static func storeError(_ error: DatabaseError, path: String) -> BenchStoreError {
@@ -357,7 +450,7 @@ public final class BenchStore: Sendable {
     case .SQLITE_READONLY:
       return .readOnly(path: path, reason: reason)
     case .SQLITE_BUSY, .SQLITE_LOCKED:
-      return .busy(path: path, seconds: busyTimeout)
+      return .busy(path: path, seconds: 0)
     case .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_PERM:
       // SQLite's message ("unable to open database file", "disk I/O error") does not say why;
       // a full disk or a read-only location are the usual reasons.
@@ -397,4 +490,13 @@ public final class BenchStore: Sendable {
     }
     return nil
   }
+}
+
+/// Creates an empty file at `path` unless something is there; true if this call created it.
+/// (An empty file is a valid new SQLite database.)
+private func createExclusively(_ path: String) -> Bool {
+  let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
+  guard descriptor >= 0 else { return false }
+  close(descriptor)
+  return true
 }

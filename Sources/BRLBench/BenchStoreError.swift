@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why the benchmark database cannot be used. Each case names the file and says what to do, so
 /// the command line can print it as is (and exit 2).
 public enum BenchStoreError: Error, Equatable, CustomStringConvertible {
@@ -20,7 +22,8 @@ public enum BenchStoreError: Error, Equatable, CustomStringConvertible {
   /// The file or its folder is read-only (SQLite needs to write the -shm file even to read a
   /// database in WAL mode).
   case readOnly(path: String, reason: String)
-  /// Another process held the database locked for longer than the busy timeout.
+  /// Another process held the database locked for longer than the busy timeout; `seconds` is
+  /// how long brl actually waited.
   case busy(path: String, seconds: Double)
 
   public var description: String {
@@ -48,7 +51,8 @@ public enum BenchStoreError: Error, Equatable, CustomStringConvertible {
       "cannot use the database \(path): \(reason) (SQLite writes the file, and its -wal and "
         + "-shm files even to read it); copy it to a writable folder or pass another --db"
     case .busy(let path, let seconds):
-      "the database \(path) stayed locked by another process for \(Int(seconds)) s; try again"
+      "the database \(path) stayed locked by another process: waited "
+        + String(format: "%.1f", seconds) + " s; try again"
     }
   }
 }

@@ -1,3 +1,4 @@
+import BRLFormat
 import Foundation
 
 /// Two sets of measurements matched point by point, and the decision whether one is slower.

@@ -1,3 +1,4 @@
+import BRLFormat
 import Foundation
 
 /// A scatter chart on log-log axes, drawn with characters, at most ``width`` columns wide.

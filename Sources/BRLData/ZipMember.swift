@@ -128,7 +128,7 @@ struct ZipMember {
     } else {
       contents = try inflate(packed)
     }
-    let checksum = contents.crc32(checksum: 0)
+    let checksum = CRC32.checksum(contents)
     guard checksum == crc32 else {
       throw FormatProblem(
         reason: "expected CRC-32 \(hex(crc32)), found \(hex(checksum)) (damaged data)")

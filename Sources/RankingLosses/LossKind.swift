@@ -4,6 +4,15 @@ public enum LossKind: String, CaseIterable, Sendable, Codable {
   case ap
   case alrp
 
+  /// The name tables and titles print: `RS`, `AP`, `aLRP` (as the papers write them).
+  public var displayName: String {
+    switch self {
+    case .rs: "RS"
+    case .ap: "AP"
+    case .alrp: "aLRP"
+    }
+  }
+
   /// The official default δ of the loss.
   public var defaultDelta: Double {
     switch self {

@@ -1,4 +1,5 @@
 import BRLBench
+import BRLFormat
 import Testing
 
 @Suite struct BenchReportTests {

@@ -130,7 +130,7 @@ import Testing
     #expect(try rawStatuses(path) == ["running", "running", "running"])
 
     // Opening for writing marks it in the file.
-    _ = try BenchStore(path: path)
+    _ = try BenchStore(path: path).runs()  // created at the first use
     #expect(try rawStatuses(path) == ["interrupted", "running", "running"])
   }
 
@@ -176,7 +176,7 @@ import Testing
       try BenchStore(path: path, mode: .readOnly)
     }
     #expect(!FileManager.default.fileExists(atPath: folder))
-    _ = try BenchStore(path: path)
+    _ = try BenchStore(path: path).runs()  // created at the first use
     let reader = try BenchStore(path: path, mode: .readOnly)
     #expect(throws: BenchStoreError.self) { try reader.beginRun(sampleRun()) }
     #expect(try reader.integrityCheck() == ["ok"])

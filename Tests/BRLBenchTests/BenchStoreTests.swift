@@ -1,7 +1,8 @@
-import BRLBench
 import Foundation
 import GRDB
 import Testing
+
+@testable import BRLBench
 
 @Suite struct BenchStoreTests {
   @Test func migratesAnEmptyDatabase() throws {
@@ -60,6 +61,52 @@ import Testing
     #expect(try store.latestRun(excluding: second.id).id == first.id)
   }
 
+  /// A new database is created at the first use, so a command that fails before it records
+  /// anything leaves no file behind.
+  @Test func aNewDatabaseIsCreatedAtTheFirstUse() throws {
+    let path = temporaryDatabasePath()
+    let store = try BenchStore(path: path)
+    #expect(!FileManager.default.fileExists(atPath: path))
+    #expect(!store.fileExists)
+    _ = try store.beginRun(sampleRun())
+    #expect(FileManager.default.fileExists(atPath: path))
+    #expect(store.fileExists)
+    #expect(try BenchStore(path: path, mode: .existingOnly).runs().count == 1)
+  }
+
+  /// The race of two `brl bench` on a new file, made deterministic: another connection holds
+  /// the write lock of the new (rollback-journal) file, and switching it to WAL fails at once
+  /// with SQLITE_BUSY whatever the busy timeout. The store retries until the lock is released.
+  @Test func aNewFileLockedByAnotherConnectionIsWaitedFor() throws {
+    let path = temporaryDatabasePath()
+    try FileManager.default.createDirectory(
+      atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+      withIntermediateDirectories: true)
+    let other = try DatabaseQueue(path: path)
+    let locked = DispatchSemaphore(value: 0)
+    let done = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+      try? other.inDatabase { db in
+        try db.execute(sql: "BEGIN IMMEDIATE; CREATE TABLE other (x)")
+        locked.signal()
+        usleep(400_000)
+        try db.execute(sql: "COMMIT")
+      }
+      done.signal()
+    }
+    locked.wait()
+    let store = try BenchStore(path: path)
+    #expect(try store.appliedMigrations().count == BenchStore.migrator.migrations.count)
+    done.wait()
+  }
+
+  @Test func theBusyMessageSaysHowLongBrlWaited() {
+    #expect(
+      BenchStoreError.busy(path: "/x/bench.sqlite", seconds: 30.04).description
+        == "the database /x/bench.sqlite stayed locked by another process: waited 30.0 s; try again"
+    )
+  }
+
   @Test func missingRunAndMissingDatabaseAreClearErrors() throws {
     let path = temporaryDatabasePath()
     #expect(throws: BenchStoreError.missingDatabase(path: path)) {
@@ -72,7 +119,7 @@ import Testing
 
   @Test func refusesADatabaseFromANewerSchema() throws {
     let path = temporaryDatabasePath()
-    _ = try BenchStore(path: path)
+    _ = try BenchStore(path: path).runs()  // created at the first use
     let queue = try DatabaseQueue(path: path)
     try queue.write { db in
       try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2: from the future')")

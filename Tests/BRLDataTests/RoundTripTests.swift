@@ -123,3 +123,31 @@ struct RoundTripTests {
     #expect(dump.notes.contains { $0.contains(note) }, "\(dump.notes)")
   }
 }
+
+/// CRC-32 through zlib agrees with the standard check value and with a bit-at-a-time
+/// reference, in one piece and continued.
+@Suite struct CRC32Tests {
+  @Test func matchesTheCheckValueAndTheBytewiseLoop() {
+    #expect(CRC32.checksum(Data("123456789".utf8)) == 0xCBF4_3926)
+    #expect(CRC32.checksum(Data()) == 0)
+    var generator = SystemRandomNumberGenerator()
+    for size in [1, 7, 64, 1000, 65_537] {
+      let bytes = Data((0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) })
+      #expect(CRC32.checksum(bytes) == bitwiseCRC32(bytes))
+      let half = size / 2
+      #expect(
+        CRC32.checksum(bytes[half...], continuing: CRC32.checksum(bytes[..<half]))
+          == CRC32.checksum(bytes))
+    }
+  }
+}
+
+/// The definition: reflected polynomial 0xEDB88320, one bit at a time.
+func bitwiseCRC32(_ bytes: Data) -> UInt32 {
+  var crc: UInt32 = 0xFFFF_FFFF
+  for byte in bytes {
+    crc ^= UInt32(byte)
+    for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+  }
+  return ~crc
+}

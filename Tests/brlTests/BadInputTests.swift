@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Every bad input of `fixtures/cli-bad/cases.tsv` (the README's table is made from the same
-/// file by `scripts/bad-inputs.sh`): exit 2 and a message that names the problem.
+/// file by `scripts/bad-inputs.sh`): exit 2 and a message, prefixed `brl: error: `, that names
+/// the problem.
 @Suite struct BadInputTests {
   struct Case: CustomTestStringConvertible, Sendable {
     var description: String
@@ -33,6 +34,12 @@ import Testing
     let run = try BRLProcess.run(bad.arguments)
     #expect(run.status == 2, "\(run.stdout)\n\(run.stderr)")
     #expect(run.stderr.contains(bad.phrase), "\(run.stderr)")
+    // One prefix for every error: usage, input and store.
+    #expect(
+      run.stderr.split(separator: "\n").contains {
+        $0.hasPrefix("brl: error: ") && $0.contains(bad.phrase)
+      },
+      "\(run.stderr)")
     #expect(run.stdout.isEmpty || bad.arguments.first == "verify")
   }
 }

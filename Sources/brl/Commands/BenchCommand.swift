@@ -1,5 +1,6 @@
 import ArgumentParser
 import BRLBench
+import BRLFormat
 import Foundation
 import RankingLosses
 
@@ -71,7 +72,7 @@ struct BenchCommand: ParsableCommand {
     help: ArgumentHelp(
       "δ for every loss (default: each loss's official δ: "
         + LossKind.allCases.map {
-          "\(Format.lossName($0.rawValue)) \(Format.number($0.defaultDelta))"
+          "\($0.displayName) \(Format.number($0.defaultDelta))"
         }
         .joined(separator: ", ") + ")."))
   var delta: Double?
@@ -120,7 +121,7 @@ struct BenchCommand: ParsableCommand {
       plan = try makePlan()
       try plan.validate()
     } catch {
-      BenchTerminal.printError("error: \(error)")
+      printError("\(error)")
       throw ExitCode(2)
     }
 
@@ -132,7 +133,7 @@ struct BenchCommand: ParsableCommand {
       store = noRecord ? nil : try BenchStore(path: db ?? BenchStore.defaultPath())
       if let store { run = try store.beginRun(run) }
     } catch {
-      BenchTerminal.printError("error: \(error)")
+      printError("\(error)")
       throw ExitCode(2)
     }
 
@@ -152,7 +153,7 @@ struct BenchCommand: ParsableCommand {
     } catch {
       BenchTerminal.clearStatus()
       if let store, let id = run.id { try? store.finishRun(id, status: .failed) }
-      BenchTerminal.printError("error: \(error)")
+      printError("\(error)")
       throw ExitCode(error is BenchStoreError ? 2 : 1)
     }
     BenchTerminal.clearStatus()
@@ -161,7 +162,7 @@ struct BenchCommand: ParsableCommand {
     run.finishedAt = Date()
     if let store, let id = run.id {
       do { try store.finishRun(id, status: run.status, at: run.finishedAt!) } catch {
-        BenchTerminal.printError("error: \(error)")
+        printError("\(error)")
         throw ExitCode(2)
       }
     }

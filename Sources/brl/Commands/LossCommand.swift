@@ -1,6 +1,6 @@
 import ArgumentParser
-import BRLBench
 import BRLData
+import BRLFormat
 import Foundation
 import RankingLosses
 
@@ -17,12 +17,15 @@ struct LossCommand: ParsableCommand {
         brl loss dump.npz --loss alrp --out grad.npz     # loss, grad (and rank) for numpy.load
         brl loss dump.npz --group image                  # rank each image (image_ids) on its own
 
-      Methods: naive (the definition, O(P*N)), bucketed (the official bucketed losses, exact only
-      at delta 0), exact (brl's exact fast method, equal to naive at every delta).
-      AP: naive and exact compute the official APLoss (interpolated precision), bucketed the
-      official BucketedAPLoss (plain precision, self-comparison counted); --ap-variant overrides.
-      At delta 0 brl uses the hard step [x >= 0] everywhere (the official naive AP and aLRP
-      divide by zero there).
+      Methods: naive (the definition, O(P*N)), bucketed (the official bucketed losses, \
+      exact only at delta 0), exact (brl's exact fast method, equal to naive at every delta).
+
+      AP: naive and exact compute the official APLoss (interpolated precision), bucketed the \
+      official BucketedAPLoss (plain precision, self-comparison counted); --ap-variant \
+      overrides. At delta 0 brl uses the hard step [x >= 0] everywhere (the official naive AP \
+      and aLRP divide by zero there).
+
+      --json prints one object with every key present (null when it does not apply).
 
       \(InputOptions.formatsDiscussion)
       """)
@@ -123,7 +126,8 @@ struct LossCommand: ParsableCommand {
   }
 }
 
-/// What `brl loss` prints: as text, or as JSON with stable snake_case keys.
+/// What `brl loss` prints: as text, or as JSON with stable snake_case keys (every key present,
+/// `null` when it does not apply).
 struct LossReport: Encodable {
   var input: String
   var loss: LossKind
@@ -147,27 +151,27 @@ struct LossReport: Encodable {
     try c.encode(loss, forKey: .loss_kind)
     try c.encode(method, forKey: .method)
     try c.encode(delta, forKey: .delta)
-    try c.encodeIfPresent(apVariant, forKey: .ap_variant)
+    try c.encode(apVariant, forKey: .ap_variant)
     try c.encode(result.loss, forKey: .loss)
-    try c.encodeIfPresent(result.rankingLoss, forKey: .ranking_loss)
-    try c.encodeIfPresent(result.sortingLoss, forKey: .sorting_loss)
+    try c.encode(result.rankingLoss, forKey: .ranking_loss)
+    try c.encode(result.sortingLoss, forKey: .sorting_loss)
     let s = result.statistics
     try c.encode(s.count, forKey: .n)
     try c.encode(s.positives, forKey: .positives)
     try c.encode(s.negatives, forKey: .negatives)
     try c.encode(s.ignored, forKey: .ignored)
     try c.encode(s.relevantNegatives, forKey: .relevant_negatives)
-    try c.encodeIfPresent(s.buckets, forKey: .buckets)
+    try c.encode(s.buckets, forKey: .buckets)
     try c.encode(seconds, forKey: .seconds)
-    try c.encodeIfPresent(out, forKey: .out)
+    try c.encode(out, forKey: .out)
     try c.encode(group, forKey: .group)
-    try c.encodeIfPresent(result.images?.count, forKey: .images)
-    try c.encodeIfPresent(result.images?.withPositives, forKey: .images_with_positives)
+    try c.encode(result.images?.count, forKey: .images)
+    try c.encode(result.images?.withPositives, forKey: .images_with_positives)
   }
 
   var text: String {
     let s = result.statistics
-    var title = "\(loss.rawValue.uppercased()) loss, \(method.rawValue), δ = \(delta)"
+    var title = "\(loss.displayName) loss, \(method.rawValue), δ = \(delta)"
     if let apVariant { title += ", \(apVariant.rawValue) precision" }
     if group == .image { title += ", per image" }
     var rows: [(String, String)] = [("loss", format(result.loss))]

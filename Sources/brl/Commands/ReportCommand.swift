@@ -1,5 +1,6 @@
 import ArgumentParser
 import BRLBench
+import BRLFormat
 import Foundation
 
 /// `brl report`: lists recorded runs, shows one as tables and charts, exports it, or compares two
@@ -9,19 +10,27 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "List, show, export and compare recorded benchmark runs.",
     discussion: """
-      brl report                      list the runs, newest first
-      brl report RUN                  show run RUN (an id, or 'latest') like `brl bench` does
-      brl report RUN --json           export it (also --csv, --markdown)
-      brl report --compare BASE [RUN] compare RUN (default: the newest other run) with BASE
-      brl report --baseline FILE.json [RUN]
-                                      compare with a run exported by --json (e.g. kept in CI)
-      brl report --parity [--json]    list the comparisons recorded by `brl verify --record`,
-                                      newest first (--limit N for the newest N)
+        brl report                   list the runs, newest first
+        brl report RUN               show run RUN (an id, or 'latest') like bench
+        brl report RUN --json        export it (also --csv, --markdown)
+        brl report --compare BASE [RUN]
+                                     compare RUN (default: the newest other run)
+                                     with BASE
+        brl report --baseline FILE.json [RUN]
+                                     compare with a run exported by --json (e.g.
+                                     kept in CI)
+        brl report --compare BASE --fail-if-slower 10% --junit bench.xml
+                                     also write the comparison as JUnit XML
+        brl report --parity [--json] list the comparisons recorded by
+                                     `brl verify --record`, newest first
+                                     (--limit N for the newest N)
 
       A comparison matches points on (loss, method, δ, P, N) and shows the ratio of the min and \
       of the median times. With --fail-if-slower 10%, brl exits 1 if a matched point's min time \
       (min of repeats) is more than 10% slower than the base's. Points whose repeats spread more \
-      than 10% of their median (stddev, or median − min) are named as noisy.
+      than 10% of their median (stddev, or median − min) are named as noisy. --junit FILE \
+      writes a test case per matched point, failed when slower than --fail-if-slower allows \
+      (written atomically, also when brl exits 1).
 
       A run whose process is gone (killed, crashed) is shown as interrupted; its measured points \
       are kept. brl report opens the database read-only: it never creates or changes a file.
@@ -46,6 +55,11 @@ struct ReportCommand: ParsableCommand {
 
   @Option(help: "The benchmark database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).")
   var db: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "With a comparison: also write it as JUnit XML to this file, for CI.", valueName: "file"))
+  var junit: String?
 
   @Flag(help: "Export as JSON.")
   var json = false
@@ -80,6 +94,9 @@ struct ReportCommand: ParsableCommand {
     if failIfSlower != nil && compare == nil && baseline == nil {
       throw ValidationError("--fail-if-slower needs --compare or --baseline")
     }
+    if junit != nil && compare == nil && baseline == nil {
+      throw ValidationError("--junit needs --compare or --baseline")
+    }
   }
 
   func run() throws {
@@ -96,7 +113,7 @@ struct ReportCommand: ParsableCommand {
     } catch let error as ExitCode {
       throw error
     } catch {
-      BenchTerminal.printError("error: \(error)")
+      printError("\(error)")
       throw ExitCode(2)
     }
   }
@@ -110,13 +127,7 @@ struct ReportCommand: ParsableCommand {
     let records = try store.parityRecords(limit: limit)
     if json {
       struct ParityList: Encodable { var parity: [ParityRecord] }
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      encoder.dateEncodingStrategy = .iso8601
-      encoder.nonConformingFloatEncodingStrategy = .convertToString(
-        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-      print(
-        String(decoding: try encoder.encode(ParityList(parity: records)), as: UTF8.self))
+      print(try JSONFormat.string(ParityList(parity: records), pretty: true), terminator: "")
       return
     }
     if records.isEmpty {
@@ -244,10 +255,17 @@ struct ReportCommand: ParsableCommand {
     if base.run.buildConfiguration != candidate.run.buildConfiguration
       || base.run.hostName != candidate.run.hostName
     {
-      BenchTerminal.printError(
+      printNote(
         "note: the runs differ in build or host (\(base.run.buildConfiguration) on "
           + "\(base.run.hostName) vs \(candidate.run.buildConfiguration) on \(candidate.run.hostName))"
       )
+    }
+    if let junit {
+      try comparison.junit(
+        name: title, threshold: threshold,
+        hostname: MachineInfo.current(lookUpGitCommit: false).hostName
+      )
+      .write(to: junit)
     }
     if let verdict, !verdict.passed { throw ExitCode(1) }
   }

@@ -1,4 +1,5 @@
 import BRLBench
+import BRLFormat
 import Foundation
 import RankingLosses
 

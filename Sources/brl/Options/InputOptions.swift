@@ -65,26 +65,30 @@ struct InputOptions: ParsableArguments {
 
   static let formatsDiscussion = """
     INPUT formats:
-      .pt    torch.save(obj, path) (zip format, torch >= 1.6): a dict or OrderedDict with the
-             .npz keys below (tensors of any float dtype incl. bfloat16, views and slices of
-             shared storages; ref_loss a 0-d tensor or a number), one (N,2) tensor, or a pair
-             (logits, targets). Read without running anything in the file: only the pickle
-             opcodes and globals torch.save uses for tensors are accepted.
+      .pt    torch.save(obj, path) (zip format, torch >= 1.6): a dict or
+             OrderedDict with the .npz keys below (tensors of any float dtype
+             incl. bfloat16, views of shared storages; ref_loss a 0-d tensor
+             or a number), one (N,2) tensor, or a pair (logits, targets).
+             Nothing in the file is run: only the pickle opcodes and globals
+             torch.save uses for tensors are accepted.
       .safetensors  the same keys (safetensors.torch.save_file).
-      .npz   keys logits, targets (or labels), optional reg_losses (aLRP), ref_loss and
-             ref_grad (reference results to check), image_ids (integer, one per example,
-             for --group image). Stored or deflated (np.savez,
-             np.savez_compressed).
-      .npy   v1-v3, any byte order, C or Fortran order: 1-D logits with --targets FILE; an
-             (N,2) or (2,N) float array; or a structured array with fields logits (or scores)
-             and targets (or labels).
-      raw    --format raw --dtype f32|f64 [--endian little|big] --layout interleaved|planar,
-             N from the file size; or 1-D logits and --targets FILE.
-      Detector dumps (.npz): logits (N,C) with integer labels (N,) in [0, C], C meaning
-             background (mmdetection), -1 ignored, optional ious (N,): expanded to the N*C
-             one-vs-all targets the official head passes to the loss (target = IoU, or 1 without
-             ious, for the labelled class; 0 for the others; -1 for every class of an ignored
-             anchor).
+      .npz   keys logits, targets (or labels), optional reg_losses (aLRP),
+             ref_loss and ref_grad (reference results to check), image_ids
+             (integer, one per example, for --group image). Stored or
+             deflated (np.savez, np.savez_compressed).
+      .npy   v1-v3, any byte order, C or Fortran order: 1-D logits with
+             --targets FILE; an (N,2) or (2,N) float array; or a structured
+             array with fields logits (or scores) and targets (or labels).
+      raw    --format raw --dtype f32|f64 [--endian little|big]
+             --layout interleaved|planar, N from the file size; or 1-D logits
+             and --targets FILE.
+
+    Detector dumps (.npz, .pt, .safetensors): logits (N,C) with integer labels (N,) in \
+    [0, C], C meaning background (mmdetection), -1 ignored, optional ious (N,): expanded to \
+    the N*C one-vs-all targets the official head passes to the loss (target = IoU, or 1 \
+    without ious, for the labelled class; 0 for the others; -1 for every class of an ignored \
+    anchor).
+
     Targets: > 0 positive (RS: the IoU target in (0,1]), 0 negative, -1 ignored.
     """
 }

@@ -1,4 +1,5 @@
 import BRLBench
+import BRLFormat
 import Foundation
 
 /// The stderr side of `brl bench` and `brl report`: messages, and a one-line progress display

@@ -71,24 +71,4 @@ public enum Format {
     if magnitude >= 10 { return String(format: "%.1f", value) }
     return String(format: "%.2f", value)
   }
-
-  /// The order of losses in reports: rs, ap, alrp, then unknown names.
-  static func lossOrder(_ loss: String) -> Int {
-    switch loss {
-    case "rs": 0
-    case "ap": 1
-    case "alrp": 2
-    default: 3
-    }
-  }
-
-  /// The display name of a loss: `RS`, `AP`, `aLRP`.
-  public static func lossName(_ loss: String) -> String {
-    switch loss {
-    case "rs": "RS"
-    case "ap": "AP"
-    case "alrp": "aLRP"
-    default: loss
-    }
-  }
 }
