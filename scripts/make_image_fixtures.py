@@ -49,3 +49,19 @@ np.savez(os.path.join(d, "image_ids_fractional.npz"), logits=small_logits,
 np.savez(os.path.join(d, "image_ids_bool.npz"), logits=small_logits,
          targets=small_targets, image_ids=np.array([True, False, True, False]))
 np.save(os.path.join(d, "image_ids_short.npy"), np.array([1, 2], np.int32))
+
+# fixtures/images.safetensors: the same batch as fixtures/images.npz (logits, targets, image_ids)
+# as safetensors, written by hand (no torch): the reader maps image_ids like the .npz key.
+import json, struct
+tensors = {"logits": logits, "targets": targets, "image_ids": ids}
+header, blobs, offset = {}, [], 0
+for name, array in tensors.items():
+    data = array.tobytes()
+    header[name] = {"dtype": {"float32": "F32", "int64": "I64"}[str(array.dtype)],
+                    "shape": list(array.shape), "data_offsets": [offset, offset + len(data)]}
+    blobs.append(data)
+    offset += len(data)
+text = json.dumps(header).encode()
+text += b" " * ((8 - len(text) % 8) % 8)
+with open("fixtures/images.safetensors", "wb") as f:
+    f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))

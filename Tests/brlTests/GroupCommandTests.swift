@@ -55,6 +55,18 @@ import Testing
     #expect(aloneObject["loss"] as? Double == losses[1])
   }
 
+  @Test func safetensorsImageIdsGroupLikeTheNpzKey() throws {
+    func perImage(_ path: String) throws -> [String: Any] {
+      let run = try BRLProcess.run(["loss", path, "--loss", "rs", "--group", "image", "--json"])
+      #expect(run.status == 0, "\(run.stderr)")
+      return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+    }
+    let npz = try perImage("fixtures/images.npz")
+    let safetensors = try perImage("fixtures/images.safetensors")
+    #expect(safetensors["images"] as? Int == 5)
+    #expect(safetensors["loss"] as? Double == npz["loss"] as? Double)
+  }
+
   @Test func batchIsTheDefaultAndIgnoresTheIds() throws {
     let run = try BRLProcess.run(["loss", "fixtures/images.npz", "--json"])
     #expect(run.status == 0, "\(run.stderr)")
