@@ -78,8 +78,10 @@ struct LossCommand: ParsableCommand {
     let delta = delta ?? loss.defaultDelta
     let evaluation = Evaluation(loss: loss, delta: delta, method: method, variant: apVariant)
     let rankingLoss = evaluation.rankingLoss
+    var loadSeconds = 0.0
     let (result, seconds) = try reportingBadInput(path: input) {
-      let dump = try inputOptions.load(input)
+      let (dump, readSeconds) = try measure { try inputOptions.load(input) }
+      loadSeconds = readSeconds
       try dump.validate(for: loss)
       if group == .image && dump.imageIDs == nil {
         throw DataError(
@@ -104,7 +106,7 @@ struct LossCommand: ParsableCommand {
     let report = LossReport(
       input: input, loss: loss, method: method, delta: delta,
       apVariant: evaluation.apVariant, group: group,
-      result: result, seconds: seconds, out: out)
+      result: result, seconds: seconds, loadSeconds: loadSeconds, out: out)
     if json { try printJSON(report) } else { print(report.text) }
   }
 
@@ -137,12 +139,14 @@ struct LossReport: Encodable {
   var group: Grouping = .batch
   var result: LossResult
   var seconds: Double
+  /// The time to open and read the input (mapping, parsing, CRC checks), before validation.
+  var loadSeconds: Double
   var out: String?
 
   enum CodingKeys: String, CodingKey {
     case input, loss_kind, method, delta, ap_variant, loss, ranking_loss, sorting_loss, n,
-      positives, negatives, ignored, relevant_negatives, buckets, seconds, out, group, images,
-      images_with_positives
+      positives, negatives, ignored, relevant_negatives, buckets, seconds, load_seconds, out,
+      group, images, images_with_positives
   }
 
   func encode(to encoder: Encoder) throws {
@@ -163,6 +167,7 @@ struct LossReport: Encodable {
     try c.encode(s.relevantNegatives, forKey: .relevant_negatives)
     try c.encode(s.buckets, forKey: .buckets)
     try c.encode(seconds, forKey: .seconds)
+    try c.encode(loadSeconds, forKey: .load_seconds)
     try c.encode(out, forKey: .out)
     try c.encode(group, forKey: .group)
     try c.encode(result.images?.count, forKey: .images)
