@@ -169,15 +169,47 @@ struct PositivePairs {
       ones[j] = a
       ramp[j] = z
     }
-    // Descending t, query a group then insert it: the tree holds t_i > t_j.
-    for group in groups.reversed() {
-      for j in group {
-        var sums = RampSumTree.Sums()
-        higher.addOnes(0..<ones[j], to: &sums)
-        higher.addRamp(ones[j]..<ramp[j], center: logits[j], to: &sums)
-        update[j] = sums.values(sign: -1, slope: step.slope).weight
+    // Descending t, query a group then insert it: the tree holds t_i > t_j. On two threads
+    // the sweep is cut at a group boundary: the first thread sweeps the groups before the cut;
+    // the second replays their inserts into its own tree (the same insert calls in the same
+    // order, so the same node sums to the bit) and sweeps the rest. Every D_j is thus the
+    // same computation as on one thread.
+    let descending = Array(groups.reversed())
+    var cut = 0
+    if parallelism.threads > 1 && count >= 4096 {
+      // The second thread also pays the replayed inserts: give the first a bit more.
+      var seen = 0
+      while cut < descending.count && seen < count * 3 / 5 {
+        seen += descending[cut].count
+        cut += 1
       }
-      for i in group where shares[i] != 0 { higher.insert(i, weight: shares[i]) }
+    }
+    update.withUnsafeMutableBufferPointer { update in
+      let out = UncheckedSendable(update)
+      let sweep = { (tree: RampSumTree, range: Range<Int>) in
+        for group in descending[range] {
+          for j in group {
+            var sums = RampSumTree.Sums()
+            tree.addOnes(0..<ones[j], to: &sums)
+            tree.addRamp(ones[j]..<ramp[j], center: logits[j], to: &sums)
+            out.value[j] = sums.values(sign: -1, slope: step.slope).weight
+          }
+          for i in group where shares[i] != 0 { tree.insert(i, weight: shares[i]) }
+        }
+      }
+      if cut == 0 {
+        sweep(higher, 0..<descending.count)
+      } else {
+        Self.both(
+          parallelism, { sweep(higher, 0..<cut) },
+          {
+            let rest = RampSumTree(logits: logits)
+            for group in descending[0..<cut] {
+              for i in group where shares[i] != 0 { rest.insert(i, weight: shares[i]) }
+            }
+            sweep(rest, cut..<descending.count)
+          })
+      }
     }
     return update
   }
