@@ -38,7 +38,11 @@ import Dispatch
 /// with logits of ±1e30 and ±1.7e308 hold at the naive tolerance. A sum over j ≠ i leaves
 /// position i out of the ranges rather than subtracting H(0)·f_i afterwards.
 ///
-/// **Determinism.** Everything runs on one thread in a fixed order.
+/// **Determinism.** Every sum is a fixed sequential computation. With two threads, RS's two
+/// IoU sweeps run side by side, the read-only window queries of ``othersSums(weights:)`` are
+/// split in halves, and ``sortingUpdate(shares:)`` is cut at a group boundary (the second
+/// thread replays the first part's inserts); only which thread computes a value changes, so
+/// the bits never depend on the thread count.
 struct PositivePairs {
   /// Positive logits, ascending.
   let logits: [Double]
