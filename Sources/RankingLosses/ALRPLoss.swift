@@ -41,7 +41,9 @@ public struct ALRPLoss: LossDefinition {
   ) -> PositiveTerms {
     let count = positives.count
     let regression = regressionLosses ?? [Double](repeating: 0, count: count)
-    let pairs = PositivePairs(logits: positives.logits, step: SmoothStep(delta: delta))
+    let pairs = PositivePairs(
+      logits: positives.logits, step: SmoothStep(delta: delta),
+      parallelism: positives.parallelism)
     // Naive keeps the O(P²) definition; the other methods use the O(P log P) sums.
     let others =
       method == .naive

@@ -65,7 +65,8 @@ public struct APLoss: LossDefinition {
   ) -> PositiveTerms {
     let step = SmoothStep(delta: delta)
     let count = positives.count
-    let pairs = PositivePairs(logits: positives.logits, step: step)
+    let pairs = PositivePairs(
+      logits: positives.logits, step: step, parallelism: positives.parallelism)
     // Naive keeps the O(P²) definition; the other methods use the O(P log P) sums.
     let others =
       method == .naive

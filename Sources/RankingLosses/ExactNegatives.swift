@@ -109,10 +109,12 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     self.index = index
 
     // Per chunk: count and Σ (q − L_k) per interval, side by side (one cache line for both
-    // updates of a negative). At most ~1M accumulators in all: with many positives fewer,
-    // larger chunks, so zeroing and adding the accumulators stays small next to the pass.
+    // updates of a negative). At most ~2¹⁸ accumulators in all (2 MB), but at least two chunks
+    // for two threads: with many positives fewer, larger chunks, so allocating (fresh pages),
+    // zeroing and adding the accumulators stays small next to the pass. The chunks depend only
+    // on the sizes, never on the thread count.
     let intervals = breaks.count + 1
-    let chunking = Chunking(count: logits.count, maximumChunks: max(1, (1 << 19) / intervals))
+    let chunking = Chunking(count: logits.count, maximumChunks: max(2, (1 << 17) / intervals))
     var parts: [[Double]] = []
     elementIntervals = [UInt32](unsafeUninitializedCapacity: logits.count) { slots, initialized in
       let slots = UncheckedSendable(slots)

@@ -13,6 +13,8 @@ struct Positives: Sendable {
   /// Rank of each positive among the positives in input order (0 for the first positive of the
   /// input): the index into per-positive inputs such as aLRP's regression losses.
   var ordinal: [Int]
+  /// The threads the positive–positive sums may use (``PositivePairs``); never changes a bit.
+  var parallelism: Parallelism = .serial
 
   var count: Int { logits.count }
 }
@@ -90,7 +92,8 @@ struct Partition: Sendable {
       logits: order.map { logits[positiveIndex[$0]].double },
       targets: order.map { targets[positiveIndex[$0]].double },
       inputIndex: order.map { positiveIndex[$0] },
-      ordinal: order
+      ordinal: order,
+      parallelism: parallelism
     )
     threshold = (positives.logits.first ?? .infinity) - delta
     self.count = logits.count

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The positive–positive sums of the losses, in O(P log P) time and O(P) memory instead of
 /// the O(P²) of their definitions (``PositivePairs+Quadratic.swift`` keeps those, for the naive
 /// method and as the reference).
@@ -36,7 +38,11 @@
 /// with logits of ±1e30 and ±1.7e308 hold at the naive tolerance. A sum over j ≠ i leaves
 /// position i out of the ranges rather than subtracting H(0)·f_i afterwards.
 ///
-/// **Determinism.** Everything runs on one thread in a fixed order.
+/// **Determinism.** Every sum is a fixed sequential computation. With two threads, RS's two
+/// IoU sweeps run side by side, the read-only window queries of ``othersSums(weights:)`` are
+/// split in halves, and ``sortingUpdate(shares:)`` is cut at a group boundary (the second
+/// thread replays the first part's inserts); only which thread computes a value changes, so
+/// the bits never depend on the thread count.
 struct PositivePairs {
   /// Positive logits, ascending.
   let logits: [Double]
@@ -49,9 +55,16 @@ struct PositivePairs {
   /// j ≥ rampEnd[i].
   let rampStart: [Int]
   let rampEnd: [Int]
+  /// Threads for independent sweeps; each sweep is the same fixed sequential computation
+  /// whichever thread runs it, so the bits never depend on this.
+  let parallelism: Parallelism
 
-  init(logits: [Double], targets: [Double] = [], step: SmoothStep) {
+  init(
+    logits: [Double], targets: [Double] = [], step: SmoothStep,
+    parallelism: Parallelism = .serial
+  ) {
     self.logits = logits
+    self.parallelism = parallelism
     self.targets = targets
     self.groups = Self.groupsByTarget(targets)
     self.step = step
@@ -81,8 +94,17 @@ struct PositivePairs {
     for j in 0..<count { tree.insert(j, weight: weights?[j] ?? 0) }
     var rank = [Double](repeating: 0, count: count)
     var weighted = [Double](repeating: 0, count: count)
-    for i in 0..<count {
-      (rank[i], weighted[i]) = windowSums(of: i, in: tree, excludingSelf: true)
+    // The filled tree is only read: the queries are independent, each positive's sums the
+    // same whichever thread computes them.
+    rank.withUnsafeMutableBufferPointer { rank in
+      weighted.withUnsafeMutableBufferPointer { weighted in
+        let out = UncheckedSendable((rank, weighted))
+        Self.split(count, parallelism) { range in
+          for i in range {
+            (out.value.0[i], out.value.1[i]) = windowSums(of: i, in: tree, excludingSelf: true)
+          }
+        }
+      }
     }
     return (rank, weighted)
   }
@@ -92,26 +114,45 @@ struct PositivePairs {
     let t = targets
     var sums = RankSortPairSums(count: count)
 
-    // Descending t, insert a group then query it: the tree holds t_j ≥ t_i.
-    let peers = RampSumTree(logits: logits)
-    for group in groups.reversed() {
-      for j in group { peers.insert(j, weight: 1 - t[j]) }
-      for i in group {
-        (sums.targetRank[i], sums.targetError[i]) = windowSums(of: i, in: peers)
+    var belowError = [Double](repeating: 0, count: count)
+    // The two sweeps are independent (each its own tree and outputs), so they may run on two
+    // threads; each is the same sequential computation wherever it runs.
+    sums.targetRank.withUnsafeMutableBufferPointer { targetRank in
+      sums.targetError.withUnsafeMutableBufferPointer { targetError in
+        sums.missorted.withUnsafeMutableBufferPointer { missorted in
+          belowError.withUnsafeMutableBufferPointer { belowError in
+            let out = UncheckedSendable((targetRank, targetError, missorted, belowError))
+            Self.both(
+              parallelism,
+              {
+                // Descending t, insert a group then query it: the tree holds t_j ≥ t_i.
+                let peers = RampSumTree(logits: logits)
+                for group in groups.reversed() {
+                  for j in group { peers.insert(j, weight: 1 - t[j]) }
+                  for i in group {
+                    (out.value.0[i], out.value.1[i]) = windowSums(of: i, in: peers)
+                  }
+                }
+              },
+              {
+                // Ascending t, query a group then insert it: the tree holds t_j < t_i.
+                let below = RampSumTree(logits: logits)
+                for group in groups {
+                  for i in group {
+                    (out.value.2[i], out.value.3[i]) = windowSums(of: i, in: below)
+                  }
+                  for j in group { below.insert(j, weight: 1 - t[j]) }
+                }
+              })
+          }
+        }
       }
     }
-    // Ascending t, query a group then insert it: the tree holds t_j < t_i. Then R_i and the
-    // current error are the ≥ and < halves added: two sums of non-negative terms, so nothing
-    // cancels (and no third pass over the positives is needed).
-    let below = RampSumTree(logits: logits)
-    for group in groups {
-      for i in group {
-        let (missorted, belowError) = windowSums(of: i, in: below)
-        sums.missorted[i] = missorted
-        sums.rank[i] = sums.targetRank[i] + missorted
-        sums.currentError[i] = sums.targetError[i] + belowError
-      }
-      for j in group { below.insert(j, weight: 1 - t[j]) }
+    // R_i and the current error are the ≥ and < halves added: two sums of non-negative
+    // terms, so nothing cancels (and no third pass over the positives is needed).
+    for i in 0..<count {
+      sums.rank[i] = sums.targetRank[i] + sums.missorted[i]
+      sums.currentError[i] = sums.targetError[i] + belowError[i]
     }
     return sums
   }
@@ -132,15 +173,47 @@ struct PositivePairs {
       ones[j] = a
       ramp[j] = z
     }
-    // Descending t, query a group then insert it: the tree holds t_i > t_j.
-    for group in groups.reversed() {
-      for j in group {
-        var sums = RampSumTree.Sums()
-        higher.addOnes(0..<ones[j], to: &sums)
-        higher.addRamp(ones[j]..<ramp[j], center: logits[j], to: &sums)
-        update[j] = sums.values(sign: -1, slope: step.slope).weight
+    // Descending t, query a group then insert it: the tree holds t_i > t_j. On two threads
+    // the sweep is cut at a group boundary: the first thread sweeps the groups before the cut;
+    // the second replays their inserts into its own tree (the same insert calls in the same
+    // order, so the same node sums to the bit) and sweeps the rest. Every D_j is thus the
+    // same computation as on one thread.
+    let descending = Array(groups.reversed())
+    var cut = 0
+    if parallelism.threads > 1 && count >= 4096 {
+      // The second thread also pays the replayed inserts: give the first a bit more.
+      var seen = 0
+      while cut < descending.count && seen < count * 3 / 5 {
+        seen += descending[cut].count
+        cut += 1
       }
-      for i in group where shares[i] != 0 { higher.insert(i, weight: shares[i]) }
+    }
+    update.withUnsafeMutableBufferPointer { update in
+      let out = UncheckedSendable(update)
+      let sweep = { (tree: RampSumTree, range: Range<Int>) in
+        for group in descending[range] {
+          for j in group {
+            var sums = RampSumTree.Sums()
+            tree.addOnes(0..<ones[j], to: &sums)
+            tree.addRamp(ones[j]..<ramp[j], center: logits[j], to: &sums)
+            out.value[j] = sums.values(sign: -1, slope: step.slope).weight
+          }
+          for i in group where shares[i] != 0 { tree.insert(i, weight: shares[i]) }
+        }
+      }
+      if cut == 0 {
+        sweep(higher, 0..<descending.count)
+      } else {
+        Self.both(
+          parallelism, { sweep(higher, 0..<cut) },
+          {
+            let rest = RampSumTree(logits: logits)
+            for group in descending[0..<cut] {
+              for i in group where shares[i] != 0 { rest.insert(i, weight: shares[i]) }
+            }
+            sweep(rest, cut..<descending.count)
+          })
+      }
     }
     return update
   }
@@ -167,6 +240,33 @@ struct PositivePairs {
       tree.addOnes(end..<count, to: &sums)
     }
     return sums.values(sign: 1, slope: step.slope)
+  }
+
+  /// Runs `first` and `second`, on two threads if `parallelism` allows.
+  static func both(_ parallelism: Parallelism, _ first: () -> Void, _ second: () -> Void) {
+    guard parallelism.threads > 1 else {
+      first()
+      second()
+      return
+    }
+    withoutActuallyEscaping(first) { first in
+      withoutActuallyEscaping(second) { second in
+        let work = UncheckedSendable((first, second))
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+          if k == 0 { work.value.0() } else { work.value.1() }
+        }
+      }
+    }
+  }
+
+  /// Calls `body` on the two halves of 0..<count, on two threads if `parallelism` allows and
+  /// the work is worth it.
+  static func split(_ count: Int, _ parallelism: Parallelism, _ body: (Range<Int>) -> Void) {
+    guard parallelism.threads > 1 && count >= 4096 else {
+      body(0..<count)
+      return
+    }
+    both(parallelism, { body(0..<(count / 2)) }, { body((count / 2)..<count) })
   }
 
   /// Positions grouped by equal target, groups by ascending target, positions ascending within

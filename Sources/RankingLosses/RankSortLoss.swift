@@ -50,7 +50,8 @@ public struct RankSortLoss: LossDefinition {
     let t = positives.targets
     let count = t.count
     let pairs = PositivePairs(
-      logits: positives.logits, targets: t, step: SmoothStep(delta: delta))
+      logits: positives.logits, targets: t, step: SmoothStep(delta: delta),
+      parallelism: positives.parallelism)
     // Naive keeps the O(P²) definition; the other methods use the O(P log P) sums.
     let quadratic = method == .naive
     let sums = quadratic ? pairs.quadraticRankSortSums() : pairs.rankSortSums()
