@@ -62,3 +62,14 @@ extension DumpReader {
     return try imageIDs(array.view, count: dump.count, path: path, position: "image ids")
   }
 }
+
+extension Dump {
+  /// Throws unless the dump carries image ids, as `--group image` needs.
+  public func requireImageIDs() throws {
+    guard imageIDs == nil else { return }
+    throw DataError(
+      path: path,
+      reason: "--group image: expected image ids (an 'image_ids' key or field, or "
+        + "--image-ids FILE.npy), found none")
+  }
+}

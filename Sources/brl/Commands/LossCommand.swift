@@ -83,12 +83,7 @@ struct LossCommand: ParsableCommand {
       let (dump, readSeconds) = try measure { try inputOptions.load(input) }
       loadSeconds = readSeconds
       try dump.validate(for: loss)
-      if group == .image && dump.imageIDs == nil {
-        throw DataError(
-          path: input,
-          reason: "--group image: expected image ids (an 'image_ids' key or field, or "
-            + "--image-ids FILE.npy), found none")
-      }
+      if group == .image { try dump.requireImageIDs() }
       if loss == .alrp && dump.regressionLosses == nil {
         printNote("\(input): no reg_losses: aLRP uses 0 for every positive's regression loss")
       }

@@ -257,12 +257,7 @@ struct VerifyCommand: ParsableCommand {
       let dump = try inputOptions.load(path)
       loaded = dump
       let request = try request()
-      if group == .image && dump.imageIDs == nil {
-        throw DataError(
-          path: path,
-          reason: "--group image: expected image ids (an 'image_ids' key or field, or "
-            + "--image-ids FILE.npy), found none")
-      }
+      if group == .image { try dump.requireImageIDs() }
       if request.naive == .full && Double(dump.count) * Double(dump.positiveCount) > 2e10 {
         printNote("\(path): naive is O(P·N); this can take a while (--naive auto samples it)")
       }
