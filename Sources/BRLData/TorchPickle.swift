@@ -154,6 +154,12 @@ struct TorchPickle {
   private var stackMemo: [[Int]] = []
   private var marks: [Int] = []
   private var memo: [Int: PickleValue] = [:]
+  /// Items added to lists and dicts so far (APPEND(S), SETITEM(S)).
+  private var containerItems = 0
+  /// At most this many: a `torch.save` dump holds a few tensors. The bound also bounds the time a
+  /// crafted pickle can take by growing a container that the memo shares (each step then copies
+  /// it: quadratic in the items, at most ~5·10⁷ copies here).
+  static let maximumContainerItems = 10_000
 
   /// The object the pickle in `data` describes. The error is a reason naming the byte offset.
   static func load(_ data: Data) throws(FormatProblem) -> PickleValue {
@@ -412,7 +418,17 @@ struct TorchPickle {
     return stride(from: 0, to: items.count, by: 2).map { (items[$0], items[$0 + 1]) }
   }
 
+  private mutating func countItems(_ count: Int) throws(FormatProblem) {
+    containerItems += count
+    guard containerItems <= Self.maximumContainerItems else {
+      throw problem(
+        "expected at most \(Self.maximumContainerItems) items in lists and dicts (a torch.save "
+          + "dump holds a few tensors), found more")
+    }
+  }
+
   private mutating func append(_ items: [PickleValue]) throws(FormatProblem) {
+    try countItems(items.count)
     guard let top = stack.indices.last, top >= (marks.last ?? 0), case .list(var list) = takeTop()
     else { throw problem("APPEND: expected a list, found \(stack.last?.kindName ?? "nothing")") }
     list += items
@@ -420,6 +436,7 @@ struct TorchPickle {
   }
 
   private mutating func setItems(_ items: [(PickleValue, PickleValue)]) throws(FormatProblem) {
+    try countItems(items.count)
     guard let top = stack.indices.last, top >= (marks.last ?? 0), case .dict(var dict) = takeTop()
     else { throw problem("SETITEM: expected a dict, found \(stack.last?.kindName ?? "nothing")") }
     for (key, value) in items {

@@ -111,6 +111,23 @@ struct TorchPickleTests {
       phrase: "expected a storage first"),
   ]
 
+  /// A list shared through the memo and grown one APPEND at a time would be copied at every
+  /// step; the item bound refuses it long before that costs time.
+  @Test func tooManyItemsAreRefused() {
+    var bytes: [UInt8] = [0x80, 0x02, 0x5d, 0x71, 0x00, 0x68, 0x00]  // l = []; memo 0; l again
+    for _ in 0...TorchPickle.maximumContainerItems { bytes += [0x4e, 0x61] }  // APPEND None
+    bytes += [0x86, 0x2e]  // (l, l)
+    do {
+      _ = try Self.load(bytes)
+      Issue.record("loaded")
+    } catch {
+      #expect(error.reason.contains("at most 10000 items"), "\(error.reason)")
+    }
+    var fits: [UInt8] = [0x80, 0x02, 0x5d]
+    for _ in 0..<TorchPickle.maximumContainerItems { fits += [0x4e, 0x61] }
+    #expect((try? Self.load(fits + [0x2e])) != nil)
+  }
+
   @Test(arguments: refusals)
   func refuses(_ refusal: Refusal) {
     do {
