@@ -52,8 +52,9 @@ struct VerifyCommand: ParsableCommand {
         brl verify logits.npy --targets targets.npy --loss ap --delta 0,0.5,1
         brl verify fixtures/oracle/*.npz --json > parity.json
         brl verify fixtures/oracle/*.npz --junit parity.xml
-        brl verify big.npz --naive full        # naive in full even when large (O(P*N))
-        brl verify big.npz --naive off         # exact (equal to naive) as the reference
+        brl verify big.npz --naive full   # naive in full, even when large
+        brl verify big.npz --naive off    # exact (equal to naive) as reference
+        brl verify dump.npz --group image # rank each image on its own
 
       \(InputOptions.formatsDiscussion)
       """)
