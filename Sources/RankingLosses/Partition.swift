@@ -36,50 +36,14 @@ struct Partition: Sendable {
   var chunking: Chunking
   var parallelism: Parallelism
 
-  /// What one chunk of the input holds.
-  private struct ChunkSummary {
-    var positives: [Int] = []
-    var negatives = 0
-    var ignored = 0
-    var firstNonFinite: Int? = nil
-    var nonFinite = 0
-  }
-
   init<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, delta: Double,
     parallelism: Parallelism
   ) throws {
-    guard logits.count == targets.count else {
-      throw RankingLossError.lengthMismatch(logits: logits.count, targets: targets.count)
-    }
-    guard !logits.isEmpty else { throw RankingLossError.emptyInput }
-    guard delta.isFinite, delta >= 0 else { throw RankingLossError.invalidDelta(delta) }
-
-    let chunking = Chunking(count: logits.count)
-    let summaries = chunking.map(parallelism) { range in
-      var summary = ChunkSummary()
-      for i in range {
-        if !logits[i].isFinite {
-          if summary.firstNonFinite == nil { summary.firstNonFinite = i }
-          summary.nonFinite += 1
-        }
-        let t = targets[i]
-        if t > 0 {
-          summary.positives.append(i)
-        } else if t == 0 {
-          summary.negatives += 1
-        } else {
-          summary.ignored += 1
-        }
-      }
-      return summary
-    }
-    let nonFinite = summaries.reduce(0) { $0 + $1.nonFinite }
-    if nonFinite > 0 {
-      let first = summaries.lazy.compactMap(\.firstNonFinite).first!
-      throw RankingLossError.nonFiniteLogits(firstIndex: first, count: nonFinite)
-    }
-    let positiveIndex = summaries.flatMap(\.positives)
+    try InputScan.checkShape(logitCount: logits.count, targetCount: targets.count, delta: delta)
+    let scan = try InputScan(
+      logits: logits, targets: targets, parallelism: parallelism, keepingPositivePositions: true)
+    let positiveIndex = scan.positivePositions
 
     // Sort positives by (logit, input position): a stable radix sort of keys that order like
     // the logits (−0 and +0 equal), so ties keep their input order.
@@ -97,9 +61,9 @@ struct Partition: Sendable {
     )
     threshold = (positives.logits.first ?? .infinity) - delta
     self.count = logits.count
-    self.negatives = summaries.reduce(0) { $0 + $1.negatives }
-    self.ignored = summaries.reduce(0) { $0 + $1.ignored }
-    self.chunking = chunking
+    self.negatives = scan.negatives
+    self.ignored = scan.ignored
+    self.chunking = scan.chunking
     self.parallelism = parallelism
   }
 }

@@ -20,15 +20,6 @@ extension LossDefinition {
   }
 }
 
-/// Counts of one chunk of the whole input.
-private struct InputSummary {
-  var firstNonFinite: Int? = nil
-  var nonFinite = 0
-  var positives = 0
-  var negatives = 0
-  var ignored = 0
-}
-
 /// What one image's evaluation leaves once its gradient is scattered.
 private struct ImageResult {
   var loss: Double
@@ -54,40 +45,13 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
   ) throws -> LossResult {
     let n = logits.count
-    guard n == targets.count else {
-      throw RankingLossError.lengthMismatch(logits: n, targets: targets.count)
-    }
-    guard n > 0 else { throw RankingLossError.emptyInput }
-    guard loss.delta.isFinite, loss.delta >= 0 else {
-      throw RankingLossError.invalidDelta(loss.delta)
-    }
+    try InputScan.checkShape(logitCount: n, targetCount: targets.count, delta: loss.delta)
     guard ids.count == n else { throw RankingLossError.imageIDCount(expected: n, found: ids.count) }
 
     // Whole-input checks and counts, so errors and statistics speak of the input.
-    let summaries = Chunking(count: n).map(parallelism) { range in
-      var s = InputSummary()
-      for i in range {
-        if !logits[i].isFinite {
-          if s.firstNonFinite == nil { s.firstNonFinite = i }
-          s.nonFinite += 1
-        }
-        let t = targets[i]
-        if t > 0 {
-          s.positives += 1
-        } else if t == 0 {
-          s.negatives += 1
-        } else {
-          s.ignored += 1
-        }
-      }
-      return s
-    }
-    let nonFinite = summaries.reduce(0) { $0 + $1.nonFinite }
-    if nonFinite > 0 {
-      throw RankingLossError.nonFiniteLogits(
-        firstIndex: summaries.lazy.compactMap(\.firstNonFinite).first!, count: nonFinite)
-    }
-    let positiveCount = summaries.reduce(0) { $0 + $1.positives }
+    let scan = try InputScan(
+      logits: logits, targets: targets, parallelism: parallelism, keepingPositivePositions: false)
+    let positiveCount = scan.positives
     if let regressionLosses {
       guard regressionLosses.count == positiveCount else {
         throw RankingLossError.regressionLossCount(
@@ -103,8 +67,8 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     let ordinals = groups.positiveOrdinals()
     let evaluated = groups.positives.indices.filter { groups.positives[$0] > 0 }
     var statistics = LossResult.Statistics(
-      count: n, positives: positiveCount, negatives: summaries.reduce(0) { $0 + $1.negatives },
-      ignored: summaries.reduce(0) { $0 + $1.ignored }, relevantNegatives: 0)
+      count: n, positives: positiveCount, negatives: scan.negatives, ignored: scan.ignored,
+      relevantNegatives: 0)
     var imageLosses = [Double](repeating: .nan, count: groups.ids.count)
 
     // No image with a positive: nothing is ranked, as for a batch without positives.

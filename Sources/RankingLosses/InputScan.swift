@@ -1,0 +1,75 @@
+/// The checks and counts every evaluation starts with, in one place: the input's shape and δ,
+/// then one chunked pass that finds non-finite logits and counts positives (target > 0),
+/// negatives (target == 0) and ignored examples (anything else).
+///
+/// ``Partition`` uses it for the batch and keeps the positives' positions; the per-image
+/// evaluation uses it for the whole input, so errors and statistics speak of the input.
+struct InputScan {
+  /// Input positions of the positives, ascending; empty unless they were asked for.
+  var positivePositions: [Int]
+  var positives: Int
+  var negatives: Int
+  var ignored: Int
+  let chunking: Chunking
+
+  /// Throws for logits and targets of different lengths, an empty input or an invalid δ, in that
+  /// order.
+  static func checkShape(logitCount: Int, targetCount: Int, delta: Double) throws {
+    guard logitCount == targetCount else {
+      throw RankingLossError.lengthMismatch(logits: logitCount, targets: targetCount)
+    }
+    guard logitCount > 0 else { throw RankingLossError.emptyInput }
+    guard delta.isFinite, delta >= 0 else { throw RankingLossError.invalidDelta(delta) }
+  }
+
+  /// What one chunk of the input holds.
+  private struct ChunkSummary {
+    var positivePositions: [Int] = []
+    var positives = 0
+    var negatives = 0
+    var ignored = 0
+    var firstNonFinite: Int? = nil
+    var nonFinite = 0
+  }
+
+  /// Scans inputs of equal length (``checkShape(logitCount:targetCount:delta:)`` first) in fixed
+  /// chunks on `parallelism`'s threads; chunk results are joined in chunk order, so nothing
+  /// depends on the thread count.
+  ///
+  /// - Throws: ``RankingLossError/nonFiniteLogits(firstIndex:count:)``.
+  init<L: ColumnScalar, T: ColumnScalar>(
+    logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, parallelism: Parallelism,
+    keepingPositivePositions: Bool
+  ) throws {
+    let chunking = Chunking(count: logits.count)
+    let summaries = chunking.map(parallelism) { range in
+      var summary = ChunkSummary()
+      for i in range {
+        if !logits[i].isFinite {
+          if summary.firstNonFinite == nil { summary.firstNonFinite = i }
+          summary.nonFinite += 1
+        }
+        let t = targets[i]
+        if t > 0 {
+          if keepingPositivePositions { summary.positivePositions.append(i) }
+          summary.positives += 1
+        } else if t == 0 {
+          summary.negatives += 1
+        } else {
+          summary.ignored += 1
+        }
+      }
+      return summary
+    }
+    let nonFinite = summaries.reduce(0) { $0 + $1.nonFinite }
+    if nonFinite > 0 {
+      let first = summaries.lazy.compactMap(\.firstNonFinite).first!
+      throw RankingLossError.nonFiniteLogits(firstIndex: first, count: nonFinite)
+    }
+    positivePositions = keepingPositivePositions ? summaries.flatMap(\.positivePositions) : []
+    positives = summaries.reduce(0) { $0 + $1.positives }
+    negatives = summaries.reduce(0) { $0 + $1.negatives }
+    ignored = summaries.reduce(0) { $0 + $1.ignored }
+    self.chunking = chunking
+  }
+}
