@@ -52,7 +52,8 @@ public enum Format {
   public static func exact(_ value: Double) -> String {
     guard value.isFinite else { return nonFinite(value) }
     if value == value.rounded() && abs(value) < 1e15 { return String(format: "%.0f", value) }
-    return "\(value)"
+    let text = "\(value)"
+    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
   }
 
   /// A difference or error in scientific notation with three significant digits: `1.23e-07`,
