@@ -56,10 +56,12 @@ struct VerifyCommand: ParsableCommand {
   @Flag(help: "Also fail on the reported (informational) differences.")
   var strict = false
 
-  @Option(help: "Relative tolerance (numpy.allclose).", transform: Parse.nonNegative)
+  @Option(
+    help: "Relative tolerance (numpy.allclose; default: 1e-05).", transform: Parse.nonNegative)
   var rtol: Double = 1e-5
 
-  @Option(help: "Absolute tolerance (numpy.allclose).", transform: Parse.nonNegative)
+  @Option(
+    help: "Absolute tolerance (numpy.allclose; default: 1e-08).", transform: Parse.nonNegative)
   var atol: Double = 1e-8
 
   @Option(help: "The method that produced ref_loss/ref_grad.")
