@@ -47,7 +47,9 @@ extension ReportCommand {
       table.append([
         r.id.map(String.init) ?? "-", BenchReport.timestamp(r.createdAt), r.inputPath,
         r.inputHash + (r.inputSize.map { "/\($0)" } ?? ""), r.loss, Format.number(r.delta),
-        r.methodA, r.methodB, number(r.lossAbsDiff), number(r.maxAbsDiff), number(r.maxRelDiff),
+        r.methodA, r.methodB,
+        r.methodB == "naive sampled" && r.lossAbsDiff == nil ? "n/a" : number(r.lossAbsDiff),
+        number(r.maxAbsDiff), number(r.maxRelDiff),
         r.verdict,
       ])
     }
