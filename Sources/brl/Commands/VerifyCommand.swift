@@ -126,7 +126,10 @@ struct VerifyCommand: ParsableCommand {
     for path in inputs {
       // Hashed before reading, so the hash names the bytes that were checked.
       for file in record ? [path] + [inputOptions.targets?.path].compactMap({ $0 }) : [] {
-        if fingerprints[file] == nil { fingerprints[file] = try? FileFingerprint(path: file) }
+        // Only a checked input is read (never /dev/zero or a /proc file).
+        if fingerprints[file] == nil, (try? PathCheck.input(file)) != nil {
+          fingerprints[file] = try? FileFingerprint(path: file)
+        }
       }
       let report = verify(path)
       if !json { print(report.text(colour: isatty(STDOUT_FILENO) == 1)) }
@@ -185,7 +188,8 @@ struct VerifyCommand: ParsableCommand {
     } catch {
       report.error = BRL.failure(for: error)?.message ?? "\(path): \(error)"
     }
-    if let error = report.error, !json { printError(error) }
+    // On stderr also with --json (where the entry holds it too): exit 2 always says why there.
+    if let error = report.error { printError(error) }
     return report
   }
 }
