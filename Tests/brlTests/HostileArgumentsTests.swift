@@ -8,7 +8,8 @@ import Testing
 /// exit code (0, 1 or 2) and never on a signal; a refused row (2) prints one line starting
 /// `brl: error: ` (no usage block) and leaves its temporary folder as it was.
 ///
-/// In a row, `$T` is a fresh folder holding one file (`plain.txt`), `$DB` a database with two
+/// In a row, `$T` is a fresh folder holding a file (`plain.txt`), a FIFO (`fifo`) and a link to
+/// /dev/zero (`zero-link`), `$DB` a database with two
 /// tiny runs and `$BASE` the first run exported by `--json`; `''` is an empty argument.
 @Suite struct HostileArgumentsTests {
   struct Row: Sendable, CustomTestStringConvertible {
@@ -212,6 +213,19 @@ import Testing
     Row(2, "report --parity --limit 0 --db $DB"),
     Row(2, "report --parity --limit nan --db $DB"),
     Row(2, "report --limit 5 --db $DB"),
+    Row(2, "loss $T/fifo"),
+    Row(2, "loss $T/fifo --format raw --layout planar"),
+    Row(2, "verify $T/fifo --json"),
+    Row(2, "verify $T/fifo --record --db $T/x.sqlite"),
+    Row(2, "verify /dev/zero --record --db $T/x.sqlite"),
+    Row(2, "verify $T fixtures/example.npz --naive off --loss rs --json"),
+    Row(2, "loss fixtures/example.npz --targets $T/fifo"),
+    Row(2, "loss fixtures/example.npz --out $T/fifo"),
+    Row(2, "loss fixtures/example.npz --targets $T/zero-link"),
+    Row(2, "loss $T/zero-link"),
+    Row(2, "report --db $DB --baseline $T/fifo"),
+    Row(
+      2, "bench --no-record --pos 2 --neg 100 --repeats 1 --warmup 0 --method floor --db $T/fifo"),
   ]
 
   /// The database and baseline the report rows read (never written by a row).
@@ -243,6 +257,10 @@ import Testing
     let folder = try BRLProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     try Data("x\n".utf8).write(to: folder.appendingPathComponent("plain.txt"))
+    // A FIFO (opening it for reading would wait for a writer) and a link to /dev/zero.
+    #expect(mkfifo(folder.appendingPathComponent("fifo").path, 0o644) == 0)
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.appendingPathComponent("zero-link").path, withDestinationPath: "/dev/zero")
     let arguments = row.line.split(separator: " ").map { word -> String in
       word == "''"
         ? ""
