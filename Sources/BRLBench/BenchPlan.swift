@@ -1,3 +1,4 @@
+import BRLFormat
 import Foundation
 import RankingLosses
 
@@ -121,7 +122,7 @@ public struct BenchPlan: Sendable, Equatable {
   }
 
   private static func gibibytes(_ bytes: Double) -> String {
-    String(format: "%.1f", bytes / 1_073_741_824)
+    Format.fixed(bytes / 1_073_741_824, digits: 1)
   }
 
   /// δ for `loss`.

@@ -75,6 +75,12 @@ public enum Format {
     return String(format: "%.2g", value)
   }
 
+  /// A fixed number of decimals (`%.2f`): `1.25`, `0.50`; `nan`, `inf`, `-inf`.
+  public static func fixed(_ value: Double, digits: Int) -> String {
+    guard value.isFinite else { return nonFinite(value) }
+    return String(format: "%.\(max(0, min(digits, 20)))f", value)
+  }
+
   /// `nan`, `inf` or `-inf`, as numpy prints them.
   static func nonFinite(_ value: Double) -> String {
     value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf")

@@ -52,7 +52,7 @@ struct BRL: ParsableCommand {
     case let error as MeasurementFailed:
       return (error.description, 1)
     // brl's own errors: each names the file or option and says what is wrong.
-    case is DataError, is InputFailure, is RankingLossError, is DomainViolation,
+    case is DataError, is RankingLossError, is DomainViolation,
       is BenchStoreError, is BenchPlan.Error, is NumberParsing.Error, is AtomicFile.Failure,
       is ReportError, is ParityRecordingError:
       return ("\(error)", 2)

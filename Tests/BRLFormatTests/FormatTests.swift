@@ -105,3 +105,18 @@ import Testing
     #expect(Format.rough(value) == text)
   }
 }
+
+extension FormatTests {
+  @Test(arguments: [
+    (1.25, 2, "1.25"), (0.5, 2, "0.50"), (-0.0, 1, "-0.0"), (Double.nan, 2, "nan"),
+    (Double.infinity, 1, "inf"), (-Double.infinity, 0, "-inf"), (5e-324, 2, "0.00"),
+  ])
+  func fixed(_ value: Double, _ digits: Int, _ text: String) {
+    #expect(Format.fixed(value, digits: digits) == text)
+  }
+
+  /// 10³⁰⁰ with no decimals: all 301 digits, no trap.
+  @Test func fixedHuge() {
+    #expect(Format.fixed(1e300, digits: 0).count == 301)
+  }
+}
