@@ -75,7 +75,7 @@ struct VerifyCommand: ParsableCommand {
     transform: Parse.nonNegative)
   var refDelta: Double?
 
-  @Flag(help: "Print one JSON object (schema in the README) instead of tables.")
+  @Flag(help: "Print one JSON object (schema in docs/json.md) instead of tables.")
   var json = false
 
   @Option(
