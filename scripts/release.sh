@@ -80,7 +80,20 @@ say "building generate-manual from $parser"
 manual_flags=(--package-path "$parser" --scratch-path "$root/.build/generate-manual")
 swift build "${manual_flags[@]}" --product generate-manual >&2
 generator=$(swift build "${manual_flags[@]}" --show-bin-path)/generate-manual
-"$generator" "$brl" --multi-page --date "$date" --output-directory "$top/share/man/man1" >&2
+pages=$staging/pages
+mkdir "$pages"
+"$generator" "$brl" --multi-page --date "$date" --output-directory "$pages" >&2
+# The generator names a subcommand's page brl.verify.1; the usual name is brl-verify.1 (as
+# git-commit.1), which `man brl-verify` finds. The implicit `help` command gets no page.
+for page in "$pages"/*.1; do
+  file=${page##*/}
+  [[ $file == brl.help.1 ]] && continue
+  sed -E '/^\.(Dt|Xr) /{s/\./-/g;s/^-/./}; /^\.Xr brl-help 1/d' "$page" \
+    > "$top/share/man/man1/${file%.1}" || fail "$file"
+  mv "$top/share/man/man1/${file%.1}" "$top/share/man/man1/$(tr . - <<< "${file%.1}").1"
+done
+[[ -f $top/share/man/man1/brl.1 && -f $top/share/man/man1/brl-verify.1 ]] ||
+  fail "generate-manual wrote no brl.1 or brl.verify.1"
 
 # --- Completions, documents, notices -----------------------------------------------------------
 "$brl" --generate-completion-script bash > "$top/share/bash-completion/completions/brl"
