@@ -80,16 +80,26 @@ say "building generate-manual from $parser"
 manual_flags=(--package-path "$parser" --scratch-path "$root/.build/generate-manual")
 swift build "${manual_flags[@]}" --product generate-manual >&2
 generator=$(swift build "${manual_flags[@]}" --show-bin-path)/generate-manual
+# The generator drops every character that is not ASCII (δ, −, ² would vanish from the pages),
+# so it reads the help through a wrapper that spells them @UXXXX@, and the pages get groff's
+# \[uXXXX] for them afterwards.
+ascii_brl=$staging/brl-ascii-help
+cat > "$ascii_brl" << WRAPPER
+#!/bin/sh
+"$brl" "\$@" | perl -CS -pe 's/([^\\x00-\\x7F])/sprintf("\\@U%04X\\@", ord(\$1))/ge'
+WRAPPER
+chmod 755 "$ascii_brl"
 pages=$staging/pages
 mkdir "$pages"
-"$generator" "$brl" --multi-page --date "$date" --output-directory "$pages" >&2
+"$generator" "$ascii_brl" --multi-page --date "$date" --output-directory "$pages" >&2
 # The generator names a subcommand's page brl.verify.1; the usual name is brl-verify.1 (as
-# git-commit.1), which `man brl-verify` finds. The implicit `help` command gets no page.
+# git-commit.1), which `man brl-verify` finds. The implicit `help` command gets no page. An
+# empty line is a paragraph break (.Pp) in mdoc.
 for page in "$pages"/*.1; do
   file=${page##*/}
   [[ $file == brl.help.1 ]] && continue
-  sed -E '/^\.(Dt|Xr) /{s/\./-/g;s/^-/./}; /^\.Xr brl-help 1/d' "$page" \
-    > "$top/share/man/man1/${file%.1}" || fail "$file"
+  sed -E '/^\.(Dt|Xr) /{s/\./-/g;s/^-/./}; /^\.Xr brl-help 1/d; s/^$/.Pp/' "$page" |
+    sed -E 's/@U([0-9A-F]{4,6})@/\\[u\1]/g' > "$top/share/man/man1/${file%.1}" || fail "$file"
   mv "$top/share/man/man1/${file%.1}" "$top/share/man/man1/$(tr . - <<< "${file%.1}").1"
 done
 [[ -f $top/share/man/man1/brl.1 && -f $top/share/man/man1/brl-verify.1 ]] ||
