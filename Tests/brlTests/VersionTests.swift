@@ -25,7 +25,8 @@ import Testing
     let run = try BRLProcess.run(["--version"])
     #expect(run.status == 0)
     let commit = try Self.headCommit()
-    try #require(commit.count >= 7, "git rev-parse found no commit for \(BRLProcess.repository.path)")
+    try #require(
+      commit.count >= 7, "git rev-parse found no commit for \(BRLProcess.repository.path)")
     // `-dirty` when the checkout has uncommitted changes to tracked files.
     let expected = ["brl 0.2.0 (\(commit))\n", "brl 0.2.0 (\(commit)-dirty)\n"]
     #expect(expected.contains(run.stdout), "brl --version printed \(run.stdout.debugDescription)")
