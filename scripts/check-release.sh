@@ -19,6 +19,9 @@ if ! command -v man > /dev/null; then
   say "installing man-db"
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq man-db >&2
 fi
+# A minimized Ubuntu image (the swift:…-jammy containers) diverts man to a stub that only says
+# so; the real one is man.REAL.
+man() { if [[ -x /usr/bin/man.REAL ]]; then /usr/bin/man.REAL "$@"; else command man "$@"; fi; }
 
 archive=$(scripts/release.sh)
 build_seconds=$((SECONDS - start))
