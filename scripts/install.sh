@@ -97,9 +97,9 @@ EOF
 esac
 cat <<EOF
 
-Completions: bash loads $prefix/$bash_completion by itself when PREFIX is ~/.local (with the
-bash-completion package); otherwise add to ~/.bashrc: source $prefix/$bash_completion
-zsh: add to ~/.zshrc, before compinit: fpath=($prefix/share/zsh/site-functions \$fpath)
-fish: loads it by itself for ~/.local and /usr/local; otherwise copy it to
-~/.config/fish/completions/brl.fish
+Completions:
+  bash: found by itself under ~/.local (with the bash-completion package); else add to ~/.bashrc
+        source $prefix/$bash_completion
+  zsh:  add to ~/.zshrc, before compinit: fpath=($prefix/share/zsh/site-functions \$fpath)
+  fish: found by itself under ~/.local and /usr/local; else copy it to ~/.config/fish/completions/
 EOF
