@@ -13,8 +13,9 @@
 # Usage: scripts/release.sh          (from anywhere; needs Swift 6.1+, git, zlib and sqlite3 headers)
 #
 # The binary needs only libc, libm, libstdc++, libgcc_s, libz and libsqlite3 at run time. The
-# archive is reproducible: sorted names, every mtime the commit's date, owner 0, `gzip -n`, paths
-# of the checkout mapped to `.` in the binary; two runs on one commit write the same bytes.
+# archive is reproducible in one checkout: sorted names, every mtime the commit's date, owner 0,
+# `gzip -n`; two runs on one commit write the same bytes. The checkout's path is mapped to `.` in
+# the binary, but builds of one commit in two folders still differ in a few KB of bin/brl.
 # Progress goes to stderr, the archive's path to stdout. On failure nothing is left in dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ arch=$(uname -m)
 name=brl-$version-linux-$arch
 
 # Every timestamp in the archive (and the man pages' date) is the commit's, so rebuilding the
-# same commit gives the same archive. SOURCE_DATE_EPOCH overrides it, as usual.
+# same commit in the same checkout gives the same archive. SOURCE_DATE_EPOCH overrides it, as usual.
 if [[ -z ${SOURCE_DATE_EPOCH:-} ]]; then
   SOURCE_DATE_EPOCH=$(git -c safe.directory='*' log -1 --format=%ct 2>/dev/null) ||
     fail "not a git checkout: set SOURCE_DATE_EPOCH"
