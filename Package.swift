@@ -54,8 +54,11 @@ let package = Package(
       dependencies: [
         "RankingLosses", "BRLData", "BRLBench", "BRLFormat",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      plugins: ["BuildCommit"]
     ),
+    // Writes the git commit of the checkout into `brl` at build time, for `brl --version`.
+    .plugin(name: "BuildCommit", capability: .buildTool()),
     .testTarget(
       name: "RankingLossesTests",
       dependencies: [

@@ -17,7 +17,7 @@ struct BRL: ParsableCommand {
 
       Exit codes: 0 success, 1 a check failed, 2 bad input or usage.
       """,
-    version: BRLVersion.string,
+    version: BRLVersion.full,
     subcommands: [
       LossCommand.self, VerifyCommand.self, BenchCommand.self, ReportCommand.self,
     ]
