@@ -145,13 +145,16 @@ public struct Verifier: Sendable {
   /// their last comparison, so memory stays at a few gradients.
   ///
   /// - Parameter progress: called before each long step with what is about to run.
+  /// - Parameter gradients: if given, filled with the binned gradients of every evaluation,
+  ///   the differences bucketed − reference, and the sampled naive's points (for pictures).
   /// - Throws: ``DomainViolation`` when the input does not fit a loss that was asked for (or
   ///   AP), ``RankingLossError`` when an evaluation is refused.
   public func run(
     _ input: LossInput, storedReference: StoredReference? = nil,
-    progress: (String) -> Void = { _ in }
+    progress: (String) -> Void = { _ in }, gradients: GradientBins? = nil
   ) throws -> VerificationOutcome {
     let domain = InputDomain(input)
+    gradients?.begin(input)
     let losses = try losses(for: domain)
     var outcome = VerificationOutcome()
     outcome.count = domain.count
@@ -208,6 +211,7 @@ public struct Verifier: Sendable {
               evaluation: evaluation, loss: value.loss, rankingLoss: value.rankingLoss,
               sortingLoss: value.sortingLoss, statistics: value.statistics,
               seconds: (clock.now - start).inSeconds))
+          gradients?.record(evaluation, gradient: value.gradient, input: input)
           results[evaluation] = (value, capture)
           return (value, capture)
         }
@@ -224,6 +228,11 @@ public struct Verifier: Sendable {
             let reference = try result(referenceEvaluation).0
             check.comparison = ResultComparison(
               subject, reference: reference, rtol: request.rtol, atol: request.atol)
+            if check.subject.method == .bucketed {
+              gradients?.recordDifference(
+                check.subject, referenceEvaluation, subjectGradient: subject.gradient,
+                referenceGradient: reference.gradient, input: input)
+            }
             release(referenceEvaluation)
           case .sampledNaive:
             let (subject, capture) = try result(check.subject)
@@ -233,6 +242,12 @@ public struct Verifier: Sendable {
             check.comparison = sample.compare(
               subject, capture, rtol: request.rtol, atol: request.atol)
             check.sampledNegativeIndex = sample.negativeIndex
+            if let gradients {
+              gradients.recordSample(
+                check.subject, logits: sample.negativeLogits,
+                naive: sample.definitionGradients(capture),
+                method: sample.negativeIndex.map { subject.gradient[$0] })
+            }
             outcome.naive.sampledPositives = sample.positiveCount
             outcome.naive.sampledNegatives = sample.negativeCount
           case .stored:
