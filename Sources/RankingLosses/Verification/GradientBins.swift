@@ -56,16 +56,19 @@ public final class GradientBins {
   /// The differences subject − reference, in check order.
   public private(set) var differences: [Series] = []
   public private(set) var samples: [SamplePoints] = []
+  /// Per image (``Grouping/image``): each evaluation's loss per image.
+  public private(set) var imageLosses: [(evaluation: Evaluation, losses: ImageLosses)] = []
 
   /// - Parameter binCount: at least 1 (fewer is raised to 1).
   public init(binCount: Int = 160) {
     self.binCount = Swift.max(binCount, 1)
   }
 
-  /// The logit interval of bin `k`.
-  public func interval(ofBin k: Int) -> ClosedRange<Double>? {
-    guard let range = logitRange else { return nil }
-    let width = (range.upperBound - range.lowerBound) / Double(binCount)
+  /// The logit interval of bin `k` of `binCount` equal bins over `range`.
+  public static func interval(ofBin k: Int, binCount: Int, range: ClosedRange<Double>)
+    -> ClosedRange<Double>
+  {
+    let width = (range.upperBound - range.lowerBound) / Double(Swift.max(binCount, 1))
     return (range.lowerBound + Double(k) * width)...(range.lowerBound + Double(k + 1) * width)
   }
 
@@ -75,7 +78,9 @@ public final class GradientBins {
     logitRange = try? input.visit(RangeFinder())
   }
 
-  func record(_ evaluation: Evaluation, gradient: [Double], input: LossInput) {
+  func record(_ evaluation: Evaluation, _ result: LossResult, input: LossInput) {
+    if let images = result.images { imageLosses.append((evaluation, images)) }
+    let gradient = result.gradient
     guard let series = bin(input, evaluation: evaluation, reference: nil, gradient, nil) else {
       return
     }

@@ -211,7 +211,7 @@ public struct Verifier: Sendable {
               evaluation: evaluation, loss: value.loss, rankingLoss: value.rankingLoss,
               sortingLoss: value.sortingLoss, statistics: value.statistics,
               seconds: (clock.now - start).inSeconds))
-          gradients?.record(evaluation, gradient: value.gradient, input: input)
+          gradients?.record(evaluation, value, input: input)
           results[evaluation] = (value, capture)
           return (value, capture)
         }

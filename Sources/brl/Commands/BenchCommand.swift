@@ -108,6 +108,8 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print the measurements as CSV instead of tables.")
   var csv = false
 
+  @OptionGroup var html: HTMLOption
+
   @Flag(help: "Add a table with every statistic of every measurement.")
   var details = false
 
@@ -116,6 +118,7 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
+    try html.check()
     let plan: BenchPlan
     do {
       plan = try makePlan()
@@ -182,7 +185,13 @@ struct BenchCommand: ParsableCommand {
 
     BenchTerminal.printError(
       summary(outcome, run: run, store: store, seconds: Date().timeIntervalSince(started)))
+    let page = BenchPage(run: run, measurements: outcome.measurements, skipped: outcome.skipped)
+    let wrote = html.write(
+      page.html(
+        title: "brl bench" + (run.id.map { ": run \($0)" } ?? ""),
+        interrupted: outcome.interrupted))
     if outcome.interrupted { throw ExitCode(130) }
+    if !wrote { throw ExitCode(2) }
   }
 
   private func makePlan() throws -> BenchPlan {

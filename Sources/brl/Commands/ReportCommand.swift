@@ -76,6 +76,10 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "List the comparisons recorded by `brl verify --record`, newest first.")
   var parity = false
 
+  @OptionGroup var html: HTMLOption
+
+  @OptionGroup var svg: SVGOption
+
   @Option(help: "With --parity: show only the newest N comparisons.")
   var limit: Int?
 
@@ -97,9 +101,12 @@ struct ReportCommand: ParsableCommand {
     if junit != nil && compare == nil && baseline == nil {
       throw ValidationError("--junit needs --compare or --baseline")
     }
+    try validatePictures()
   }
 
   func run() throws {
+    try html.check()
+    try svg.check()
     do {
       if parity {
         try listParity()
@@ -189,6 +196,7 @@ struct ReportCommand: ParsableCommand {
   private func show(_ text: String) throws {
     let store = try openStore()
     let document = try store.document(runID: try resolveRun(text, in: store))
+    try writePictures(document)
     if json {
       print(try document.jsonString(), terminator: "")
     } else if csv {
@@ -267,6 +275,7 @@ struct ReportCommand: ParsableCommand {
       )
       .write(to: junit)
     }
+    try writePicture(comparison, title: title, threshold: threshold, base: base.run, candidate: candidate.run)
     if let verdict, !verdict.passed { throw ExitCode(1) }
   }
 }

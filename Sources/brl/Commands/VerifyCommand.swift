@@ -126,6 +126,8 @@ struct VerifyCommand: ParsableCommand {
   @Flag(help: "Record the comparisons in the benchmark database (all or none).")
   var record = false
 
+  @OptionGroup var html: HTMLOption
+
   @Option(
     help: "With --record: the database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).")
   var db: String?
@@ -147,6 +149,7 @@ struct VerifyCommand: ParsableCommand {
   }
 
   func run() throws {
+    try html.check()
     // Open the database first, so a bad --db fails before any long check (a new database is
     // created only when the rows are written, so a failed check leaves no file).
     let store: BenchStore?
@@ -164,6 +167,7 @@ struct VerifyCommand: ParsableCommand {
     let terminal = isatty(STDOUT_FILENO) == 1 && !json
     var reports: [VerifyReport.Input] = []
     var fingerprints: [String: FileFingerprint] = [:]
+    var pageSections: [VerifyPage.Section] = []
     for path in inputs {
       if record {
         // Hashed before reading, so the hash names the bytes that were checked.
@@ -171,9 +175,11 @@ struct VerifyCommand: ParsableCommand {
           if fingerprints[file] == nil { fingerprints[file] = try? FileFingerprint(path: file) }
         }
       }
-      let report = verify(path)
+      let bins = html.html == nil ? nil : GradientBins()
+      let report = verify(path, gradients: bins)
       if !json { print(report.text(colour: terminal)) }
       reports.append(report)
+      if let bins { pageSections.append(report.pageSection(bins)) }
     }
     var status = reports.map(\.exitCode).max() ?? 0
     if let store {
@@ -182,6 +188,7 @@ struct VerifyCommand: ParsableCommand {
         status = 2
       }
     }
+    if !html.write(VerifyPage(sections: pageSections).html(title: "brl verify")) { status = 2 }
     if let junit {
       let junitReport = VerifyReport(
         version: BRLVersion.string, rtol: rtol, atol: atol, strict: strict, exitCode: status,
@@ -251,7 +258,7 @@ struct VerifyCommand: ParsableCommand {
   }
 
   /// Checks one input; an unusable input becomes an error entry (reported, exit 2).
-  func verify(_ path: String) -> VerifyReport.Input {
+  func verify(_ path: String, gradients: GradientBins? = nil) -> VerifyReport.Input {
     var report = VerifyReport.Input(input: path)
     var loaded: Dump?
     do {
@@ -270,9 +277,11 @@ struct VerifyCommand: ParsableCommand {
       }
       let showProgress = isatty(STDERR_FILENO) == 1
       let outcome = try dump.withInput { input in
-        try Verifier(request).run(input, storedReference: stored) { step in
-          if showProgress { printNote("\(path): \(step)…") }
-        }
+        try Verifier(request).run(
+          input, storedReference: stored,
+          progress: { step in
+            if showProgress { printNote("\(path): \(step)…") }
+          }, gradients: gradients)
       }
       report.counts = (outcome.count, outcome.positives)
       report.outcome = outcome
