@@ -4,10 +4,10 @@ import Foundation
 ///
 /// - Linear axes get "nice" ticks: a step of 1, 2 or 5 × 10ᵏ giving about `target` ticks, and
 ///   the domain rounded out to whole steps (`0.13…0.87` → `0, 0.2, …, 1`).
-/// - Log axes spanning two decades or more get a tick per decade (every second or third decade
-///   when there would be more than eight), the domain rounded out to whole decades. A narrower
-///   log axis (a ratio between 0.8 and 1.3) gets ticks at 1, 2 and 5 × 10ᵏ, and if that gives
-///   fewer than three, at every 1…9 × 10ᵏ.
+/// - Log axes span the data (padded a little) with a tick per decade inside (every second or
+///   third decade when there would be more than eight); a narrower log axis (a ratio between 0.8
+///   and 1.3) gets ticks at 1, 2 and 5 × 10ᵏ, and if that gives fewer than three, at every
+///   1…9 × 10ᵏ.
 /// - Labels follow the axis' ``ChartTicks/Format``: decades of counts read `10⁴`, times `1 ms`,
 ///   `10 µs`, sizes `100 MB`, other numbers `0.5`, `2×10⁻⁶`; negatives take a true minus (−).
 public enum ChartTicks {
@@ -68,29 +68,36 @@ public enum ChartTicks {
     return cleaned == 0 ? 0 : (cleaned.isFinite ? cleaned : value)
   }
 
-  /// Log ticks covering `low...high` (0 < low < high, both finite).
+  /// Log ticks for data in `low...high` (0 < low < high, both finite). The domain is the data's
+  /// range padded by 4 % of its width in log space each side (so no point sits on the frame);
+  /// the ticks are the decades inside it when there are at least two, else 1, 2 and 5 × 10ᵏ,
+  /// else every 1…9 × 10ᵏ, else nice linear steps (a range narrower than one step of 10ᵏ).
   public static func log(_ low: Double, _ high: Double)
     -> (domain: ClosedRange<Double>, ticks: [Double])
   {
-    let lowDecade = Int((log10(low) + 1e-9).rounded(.down))
-    let highDecade = Int((log10(high) - 1e-9).rounded(.up))
-    if highDecade - lowDecade >= 2 {
-      let count = highDecade - lowDecade + 1
-      let every = count > 8 ? Int((Double(count) / 8).rounded(.up)) : 1
-      let ticks = stride(from: lowDecade, through: highDecade, by: every).map { pow10($0) }
-      return (pow10(lowDecade)...pow10(highDecade), ticks)
+    let (l, h) = (log10(low), log10(high))
+    let pad = Swift.max((h - l) * 0.04, 0.02)
+    let domain = pow(10, l - pad)...pow(10, h + pad)
+    let inside = { (t: Double) in t >= domain.lowerBound && t <= domain.upperBound }
+    let lowDecade = Int((l - pad).rounded(.down))
+    let highDecade = Int((h + pad).rounded(.up))
+    let decades = (lowDecade...highDecade).map { pow10($0) }.filter(inside)
+    if decades.count >= 2 {
+      let every = decades.count > 8 ? Int((Double(decades.count) / 8).rounded(.up)) : 1
+      return (domain, stride(from: 0, to: decades.count, by: every).map { decades[$0] })
     }
     for factors in [[1.0, 2, 5], [1.0, 2, 3, 4, 5, 6, 7, 8, 9]] {
-      var candidates: [Double] = []
-      for decade in (lowDecade - 1)...(highDecade + 1) {
-        for factor in factors { candidates.append(clean(factor * pow10(decade), step: pow10(decade))) }
+      var ticks: [Double] = []
+      for decade in lowDecade...highDecade {
+        for factor in factors {
+          let t = clean(factor * pow10(decade), step: pow10(decade))
+          if inside(t) { ticks.append(t) }
+        }
       }
-      let lower = candidates.last(where: { $0 <= low * (1 + 1e-12) }) ?? candidates.first!
-      let upper = candidates.first(where: { $0 >= high * (1 - 1e-12) }) ?? candidates.last!
-      let ticks = candidates.filter { $0 >= lower && $0 <= upper }
-      if ticks.count >= 3 || factors.count == 9 { return (lower...upper, ticks) }
+      if ticks.count >= 3 || (factors.count == 9 && ticks.count >= 2) { return (domain, ticks) }
     }
-    return (low...high, [low, high])
+    let linearTicks = linear(domain.lowerBound, domain.upperBound, target: 4).ticks.filter(inside)
+    return (domain, linearTicks)
   }
 
   static func pow10(_ exponent: Int) -> Double { pow(10, Double(exponent)) }
@@ -153,7 +160,7 @@ public enum ChartTicks {
     }
     let exponent = Int((log10(value) + 1e-9).rounded(.down))
     let mantissa = value / pow(10, Double(exponent))
-    if abs(mantissa - 1) < 1e-9 { return "10" + superscript(exponent) }
+    if step == nil && abs(mantissa - 1) < 1e-9 { return "10" + superscript(exponent) }
     let decimals =
       step.map { max(0, exponent - Int((log10($0) + 1e-9).rounded(.down))) }
       ?? significantDecimals(mantissa)
