@@ -13,7 +13,7 @@ import Foundation
 public enum ChartTicks {
   /// How tick values are labelled.
   public enum Format: String, Sendable {
-    /// Counts: `1`, `10`, `100`, `10³`, `10⁴`, … (non-decades as `200`, `5000`).
+    /// Counts: `1`, `10`, `100`, `10³`, `10⁴`, … (non-decades as `200`, `5000`, `20k`).
     case count
     /// Seconds: `100 ns`, `1 µs`, `10 ms`, `1 s`.
     case seconds
@@ -70,7 +70,7 @@ public enum ChartTicks {
 
   /// Log ticks for data in `low...high` (0 < low < high, both finite). The domain is the data's
   /// range padded by 4 % of its width in log space each side (so no point sits on the frame);
-  /// the ticks are the decades inside it when there are at least two, else 1, 2 and 5 × 10ᵏ,
+  /// the ticks are the decades inside it when there are at least three, else 1, 2 and 5 × 10ᵏ,
   /// else every 1…9 × 10ᵏ, else nice linear steps (a range narrower than one step of 10ᵏ).
   public static func log(_ low: Double, _ high: Double)
     -> (domain: ClosedRange<Double>, ticks: [Double])
@@ -82,7 +82,7 @@ public enum ChartTicks {
     let lowDecade = Int((l - pad).rounded(.down))
     let highDecade = Int((h + pad).rounded(.up))
     let decades = (lowDecade...highDecade).map { pow10($0) }.filter(inside)
-    if decades.count >= 2 {
+    if decades.count >= 3 {
       let every = decades.count > 8 ? Int((Double(decades.count) / 8).rounded(.up)) : 1
       return (domain, stride(from: 0, to: decades.count, by: every).map { decades[$0] })
     }
@@ -113,7 +113,8 @@ public enum ChartTicks {
     switch format {
     case .count:
       if let decade = exactDecade(value), decade >= 3 { return "10" + superscript(decade) }
-      if value >= 1, value == value.rounded(), value < 1e15 { return String(Int(value)) }
+      if value >= 1, value == value.rounded(), value < 1e4 { return String(Int(value)) }
+      if value >= 1e4, value == value.rounded(), value < 1e15 { return Format.count(Int(value)) }
       return plain(value, step: step)
     case .seconds:
       return scaled(value, units: [(1e-9, "ns"), (1e-6, "µs"), (1e-3, "ms"), (1, "s")], step: step)
