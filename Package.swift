@@ -59,9 +59,19 @@ let package = Package(
       ]
     ),
     .testTarget(name: "BRLDataTests", dependencies: ["BRLData", "RankingLosses"]),
-    .testTarget(name: "BRLBenchTests", dependencies: ["BRLBench", "BRLFormat", "RankingLosses"]),
-    .testTarget(name: "BRLFormatTests", dependencies: ["BRLFormat"]),
+    .testTarget(
+      name: "BRLBenchTests",
+      dependencies: ["BRLBench", "BRLFormat", "RankingLosses", "ChartTestSupport"]),
+    .testTarget(name: "BRLFormatTests", dependencies: ["BRLFormat", "ChartTestSupport"]),
+    // Reads SVG and HTML back for the chart tests (XMLParser).
+    .target(
+      name: "ChartTestSupport", dependencies: ["BRLFormat", "SystemZlib"],
+      path: "Tests/ChartTestSupport"),
     // Runs the built `brl` executable end to end.
-    .testTarget(name: "brlTests", dependencies: ["brl", "BRLData", "BRLFormat", "RankingLosses"]),
+    .testTarget(
+      name: "brlTests",
+      dependencies: [
+        "brl", "BRLData", "BRLFormat", "RankingLosses", "ChartTestSupport",
+      ]),
   ]
 )

@@ -1,5 +1,6 @@
 import BRLFormat
 import Foundation
+import ChartTestSupport
 import Testing
 
 @Suite struct ChartScaleTests {

@@ -114,7 +114,7 @@ public enum ChartTicks {
     case .count:
       if let decade = exactDecade(value), decade >= 3 { return "10" + superscript(decade) }
       if value >= 1, value == value.rounded(), value < 1e4 { return String(Int(value)) }
-      if value >= 1e4, value == value.rounded(), value < 1e15 { return Format.count(Int(value)) }
+      if value >= 1e4, value == value.rounded(), value < 1e15 { return BRLFormat.Format.count(Int(value)) }
       return plain(value, step: step)
     case .seconds:
       return scaled(value, units: [(1e-9, "ns"), (1e-6, "µs"), (1e-3, "ms"), (1, "s")], step: step)

@@ -1,6 +1,5 @@
 import BRLFormat
 import Foundation
-import Testing
 
 #if canImport(FoundationXML)
   import FoundationXML
@@ -8,21 +7,21 @@ import Testing
 
 /// Parses an SVG (or an XHTML-compatible page) with XMLParser and keeps what the chart tests
 /// check: every element with its attributes, in document order, and the text of each.
-final class SVGInspector: NSObject, XMLParserDelegate {
-  struct Element {
-    var name: String
-    var attributes: [String: String]
-    var text = ""
+public final class SVGInspector: NSObject, XMLParserDelegate {
+  public struct Element {
+    public var name: String
+    public var attributes: [String: String]
+    public var text = ""
     /// Indices of the enclosing elements, outermost first.
-    var ancestors: [Int]
+    public var ancestors: [Int]
   }
 
-  private(set) var elements: [Element] = []
+  public private(set) var elements: [Element] = []
   private var stack: [Int] = []
-  private(set) var error: Error?
+  public private(set) var error: Error?
 
   /// Parses `text`; nil when it is not well-formed XML.
-  static func parse(_ text: String) -> SVGInspector? {
+  public static func parse(_ text: String) -> SVGInspector? {
     let inspector = SVGInspector()
     let parser = XMLParser(data: Data(text.utf8))
     parser.delegate = inspector
@@ -30,7 +29,7 @@ final class SVGInspector: NSObject, XMLParserDelegate {
     return inspector
   }
 
-  func parser(
+  public func parser(
     _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
     qualifiedName: String?, attributes: [String: String] = [:]
   ) {
@@ -38,20 +37,20 @@ final class SVGInspector: NSObject, XMLParserDelegate {
     stack.append(elements.count - 1)
   }
 
-  func parser(
+  public func parser(
     _ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?
   ) {
     stack.removeLast()
   }
 
-  func parser(_ parser: XMLParser, foundCharacters string: String) {
+  public func parser(_ parser: XMLParser, foundCharacters string: String) {
     if let last = stack.last { elements[last].text += string }
   }
 
-  func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) { error = parseError }
+  public func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) { error = parseError }
 
   /// Elements with `class` containing `cssClass` (and, if given, the element name).
-  func elements(class cssClass: String, name: String? = nil) -> [Element] {
+  public func elements(class cssClass: String, name: String? = nil) -> [Element] {
     elements.filter {
       ($0.attributes["class"]?.split(separator: " ").contains(Substring(cssClass)) ?? false)
         && (name == nil || $0.name == name)
@@ -59,11 +58,11 @@ final class SVGInspector: NSObject, XMLParserDelegate {
   }
 
   /// The elements inside element `index`.
-  func children(of index: Int) -> [Element] {
+  public func children(of index: Int) -> [Element] {
     elements.filter { $0.ancestors.contains(index) }
   }
 
-  func index(of element: Element) -> Int? {
+  public func index(of element: Element) -> Int? {
     elements.firstIndex {
       $0.name == element.name && $0.attributes == element.attributes
         && $0.ancestors == element.ancestors
@@ -71,7 +70,7 @@ final class SVGInspector: NSObject, XMLParserDelegate {
   }
 
   /// The (x, y) a path starts at: its `d` begins `Mx y`.
-  static func start(ofPath d: String) -> (Double, Double)? {
+  public static func start(ofPath d: String) -> (Double, Double)? {
     guard d.hasPrefix("M") else { return nil }
     let numbers = d.dropFirst().split(whereSeparator: { !"0123456789.-".contains($0) }).prefix(2)
     guard numbers.count == 2, let x = Double(numbers.first!), let y = Double(numbers.last!) else {
@@ -81,7 +80,7 @@ final class SVGInspector: NSObject, XMLParserDelegate {
   }
 
   /// The plot area's rectangle and each axis' scale, read back from the SVG.
-  func scales() -> (x: ChartScale, y: ChartScale)? {
+  public func scales() -> (x: ChartScale, y: ChartScale)? {
     guard let area = elements(class: "plot-area").first,
       let left = Double(area.attributes["x"] ?? ""), let top = Double(area.attributes["y"] ?? ""),
       let width = Double(area.attributes["width"] ?? ""),
@@ -106,7 +105,7 @@ final class SVGInspector: NSObject, XMLParserDelegate {
 
 extension ChartScale {
   /// The data value at page position `p` (the inverse of `position`).
-  func value(at p: Double) -> Double {
+  public func value(at p: Double) -> Double {
     let t = (p - range.lower) / (range.upper - range.lower)
     switch kind {
     case .linear: return domain.lowerBound + t * (domain.upperBound - domain.lowerBound)
