@@ -13,6 +13,9 @@ import RankingLosses
 /// - `time-p-<loss>-d<δ>-n<N>`: median time against P at each N measured for several P.
 /// - `rss-n-<loss>-d<δ>-p<P>`: peak RSS against N (measurements with a peak RSS).
 ///
+/// Points skipped for the budget are known to `brl bench --html` only: the store keeps the
+/// measured points, so a page of `brl report RUN` shows those.
+///
 /// `<δ>` is written with `p` for the decimal point (`d0p5`). Methods keep their look across
 /// charts: bucketed, naive, exact and floor have a fixed colour, dash and marker.
 public struct BenchPage: Sendable {
@@ -49,7 +52,9 @@ public struct BenchPage: Sendable {
     Format.number(delta).replacingOccurrences(of: ".", with: "p")
   }
 
-  private func grouped() -> [(key: BenchReport.LossKey, measurements: [BenchMeasurement], skipped: [SkippedPoint])] {
+  private func grouped() -> [(
+    key: BenchReport.LossKey, measurements: [BenchMeasurement], skipped: [SkippedPoint]
+  )] {
     let report = BenchReport(measurements: measurements, skipped: skipped)
     return report.lossKeys.map { key in
       (
@@ -78,13 +83,19 @@ public struct BenchPage: Sendable {
       charts.append(
         timeChart(
           id: "time-n-\(key.loss)-d\(d)-p\(p)",
-          title: "\(loss) loss, δ = \(Format.number(key.delta)), P = \(Format.count(p)): time against N",
+          title:
+            "\(loss) loss, δ = \(Format.number(key.delta)), P = \(Format.count(p)): time against N",
           measurements: atP, skipped: mineSkipped.filter { $0.point.positives == p },
           along: \.negatives, skippedAlong: \.point.negatives,
           axis: .init(title: "N, negatives (log)", kind: .log, format: .count), symbol: "N"))
       let withRSS = atP.filter { ($0.peakRSSBytes ?? 0) > 0 }
       if Set(withRSS.map(\.negatives)).count > 1 {
-        charts.append(rssChart(id: "rss-n-\(key.loss)-d\(d)-p\(p)", title: "\(loss) loss, δ = \(Format.number(key.delta)), P = \(Format.count(p)): peak RSS against N", measurements: withRSS))
+        charts.append(
+          rssChart(
+            id: "rss-n-\(key.loss)-d\(d)-p\(p)",
+            title:
+              "\(loss) loss, δ = \(Format.number(key.delta)), P = \(Format.count(p)): peak RSS against N",
+            measurements: withRSS))
       }
     }
     if positives.count > 1 {
@@ -94,7 +105,8 @@ public struct BenchPage: Sendable {
         charts.append(
           timeChart(
             id: "time-p-\(key.loss)-d\(d)-n\(n)",
-            title: "\(loss) loss, δ = \(Format.number(key.delta)), N = \(Format.count(n)): time against P",
+            title:
+              "\(loss) loss, δ = \(Format.number(key.delta)), N = \(Format.count(n)): time against P",
             measurements: atN, skipped: mineSkipped.filter { $0.point.negatives == n },
             along: \.positives, skippedAlong: \.point.positives,
             axis: .init(title: "P, positives (log)", kind: .log, format: .count), symbol: "P"))
@@ -104,7 +116,9 @@ public struct BenchPage: Sendable {
   }
 
   /// The series of each (method, grouping) present, in method order.
-  private func seriesKeys(_ measurements: [BenchMeasurement], _ skipped: [SkippedPoint]) -> [(BenchMethod, String)] {
+  private func seriesKeys(_ measurements: [BenchMeasurement], _ skipped: [SkippedPoint]) -> [(
+    BenchMethod, String
+  )] {
     let methods = Set(measurements.map(\.point.method) + skipped.map(\.point.method)).sorted()
     return methods.flatMap { method in
       ["batch", "image"].compactMap { group in
@@ -141,7 +155,9 @@ public struct BenchPage: Sendable {
             Double($0[keyPath: sx])
           }))
     }
-    chart.notes = ["Marks: median of the repeats; whiskers: min to max. (\(symbol)^k): least-squares slope of log time against log \(symbol)."]
+    chart.notes = [
+      "Marks: median of the repeats; whiskers: min to max. (\(symbol)^k): least-squares slope of log time against log \(symbol)."
+    ]
     return chart
   }
 
@@ -157,7 +173,9 @@ public struct BenchPage: Sendable {
           style: Self.style(method: method, group: group),
           points: mine.map { .init(x: Double($0.negatives), y: Double($0.peakRSSBytes ?? 0)) }))
     }
-    chart.notes = ["Peak resident set size of the process while the point ran, input data included."]
+    chart.notes = [
+      "Peak resident set size of the process while the point ran, input data included."
+    ]
     return chart
   }
 
@@ -175,23 +193,25 @@ public struct BenchPage: Sendable {
     }
     let groups = grouped()
     if groups.isEmpty { page.paragraph("No measurements.", tone: .muted) }
-    if skipped.isEmpty && !measurements.isEmpty && run != nil {
-      // The store keeps measurements only; a point skipped for the budget is absent here.
-    }
     for group in groups {
       page.openSection()
       page.heading(group.key.title)
       page.charts(charts(for: group.key, group.measurements, group.skipped))
-      let positives = Set(group.measurements.map(\.positives) + group.skipped.map(\.point.positives)).sorted()
-      let methods = Set(group.measurements.map(\.point.method) + group.skipped.map(\.point.method)).sorted()
+      let positives = Set(
+        group.measurements.map(\.positives) + group.skipped.map(\.point.positives)
+      ).sorted()
+      let methods = Set(group.measurements.map(\.point.method) + group.skipped.map(\.point.method))
+        .sorted()
       for p in positives {
         let table = BenchReport.mainTable(
           methods: methods, measurements: group.measurements.filter { $0.positives == p },
           skipped: group.skipped.filter { $0.point.positives == p })
         page.table(
-          table, caption: "\(group.key.title), P = \(Format.count(p)): median time (speedup over naive)",
+          table,
+          caption: "\(group.key.title), P = \(Format.count(p)): median time (speedup over naive)",
           tone: { r, c in table.rows[r][c] == "skipped" ? .note : nil })
-        let exponents = BenchReport.exponentLines("exponent in N", group.measurements.filter { $0.positives == p }, along: \.negatives)
+        let exponents = BenchReport.exponentLines(
+          "exponent in N", group.measurements.filter { $0.positives == p }, along: \.negatives)
         if !exponents.isEmpty { page.paragraph(exponents.trimmingCharacters(in: .newlines)) }
       }
       page.table(BenchReport.detailTable(group.measurements), caption: "Every measurement")
@@ -207,7 +227,8 @@ extension Comparison {
   /// (method, P, grouping), the threshold as a line, slower points ringed. Ids:
   /// `compare-<loss>-d<δ>`.
   public func charts(threshold: Double?) -> [Chart] {
-    let keys = Set(entries.map { BenchReport.LossKey(loss: $0.point.loss, delta: $0.point.delta) }).sorted()
+    let keys = Set(entries.map { BenchReport.LossKey(loss: $0.point.loss, delta: $0.point.delta) })
+      .sorted()
     return keys.map { key in
       let mine = entries.filter { $0.point.loss == key.loss && $0.point.delta == key.delta }
       var chart = Chart(
@@ -219,7 +240,9 @@ extension Comparison {
       chart.rules.append(.init(y: 1, label: "same", colour: "#777777", dash: "1 2"))
       if let threshold {
         chart.rules.append(
-          .init(y: 1 + threshold, label: "fail above ×\(Format.number(1 + threshold))", colour: "#D55E00", dash: "5 3"))
+          .init(
+            y: 1 + threshold, label: "fail above ×\(Format.number(1 + threshold))",
+            colour: "#D55E00", dash: "5 3"))
       }
       let allPositives = Set(mine.map(\.point.positives)).sorted()
       var seen = Set<BenchPoint>()

@@ -133,7 +133,8 @@ public struct VerifyPage: Sendable {
     if let difference = differences.first, let reference = difference.reference {
       let fullNaive = outcome.naive.mode == .full
       var chart = Chart(
-        id: "\(id)-diff", title: "\(name): \(difference.evaluation.methodLabel) − \(reference.methodLabel)",
+        id: "\(id)-diff",
+        title: "\(name): \(difference.evaluation.methodLabel) − \(reference.methodLabel)",
         x: .init(title: "logit", kind: .linear, format: .plain),
         y: .init(title: "Δ gradient", kind: .linear, format: .plain, includesZero: true))
       chart.series.append(

@@ -56,7 +56,8 @@ public struct HTMLPage: Sendable {
     if let caption { body += "<caption>\(XMLEscape.text(caption))</caption>\n" }
     body += "<thead><tr>"
     for column in table.columns {
-      body += "<th\(column.alignment == .left ? " class=\"l\"" : "")>\(XMLEscape.text(column.title))</th>"
+      body +=
+        "<th\(column.alignment == .left ? " class=\"l\"" : "")>\(XMLEscape.text(column.title))</th>"
     }
     body += "</tr></thead>\n<tbody>\n"
     for (r, row) in table.rows.enumerated() {
@@ -65,7 +66,8 @@ public struct HTMLPage: Sendable {
         var classes: [String] = []
         if c < table.columns.count, table.columns[c].alignment == .left { classes.append("l") }
         if let t = tone(r, c) { classes.append(t.rawValue) }
-        body += "<td" + (classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"") + ">"
+        body +=
+          "<td" + (classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"") + ">"
         body += XMLEscape.text(cell) + "</td>"
       }
       body += "</tr>\n"

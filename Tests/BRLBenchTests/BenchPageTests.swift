@@ -7,7 +7,8 @@ import Testing
 @Suite struct BenchPageTests {
   /// floor, bucketed and exact at P = 10 and 100, N = 1k, 10k, 100k: time ∝ N (exponent 1),
   /// min and max ±10 %; naive skipped at 100k.
-  static let measurements: [BenchMeasurement] = ["floor", "bucketed", "exact"].enumerated()
+  static let measurements: [BenchMeasurement] =
+    ["floor", "bucketed", "exact"].enumerated()
     .flatMap { k, method in
       [10, 100].flatMap { p in
         [1_000, 10_000, 100_000].map { n in
@@ -17,8 +18,10 @@ import Testing
         }
       }
     }
-    + [measurement(method: "naive", p: 10, n: 1_000, median: 1e-3),
-      measurement(method: "naive", p: 10, n: 10_000, median: 1e-1)]
+    + [
+      measurement(method: "naive", p: 10, n: 1_000, median: 1e-3),
+      measurement(method: "naive", p: 10, n: 10_000, median: 1e-1),
+    ]
   static let skipped = [
     SkippedPoint(
       point: BenchPoint(loss: "rs", method: .naive, delta: 0.5, positives: 10, negatives: 100_000),
@@ -61,7 +64,8 @@ import Testing
       let skipped = inspector.children(of: index).filter { $0.attributes["class"] == "skipped" }
       #expect(skipped.count == (name == "naive" ? 1 : 0))
     }
-    #expect(inspector.elements.first { $0.name == "title" }?.text.contains("time against N") == true)
+    #expect(
+      inspector.elements.first { $0.name == "title" }?.text.contains("time against N") == true)
   }
 
   @Test func pageHasEveryChartTheTablesAndTheHeader() throws {
@@ -85,7 +89,10 @@ import Testing
     #expect(charts.map(\.id) == ["compare-rs-d0p5"])
     let inspector = try #require(SVGInspector.parse(charts[0].svg()))
     #expect(inspector.elements(class: "flag").count == 1)
-    #expect(inspector.elements(class: "rule").map { $0.attributes["data-y"] } == ["1", "1.1000000000000001"])
+    #expect(
+      inspector.elements(class: "rule").map { $0.attributes["data-y"] } == [
+        "1", "1.1000000000000001",
+      ])
     let (_, ys) = try #require(inspector.scales())
     #expect(ys.domain.lowerBound <= 1 && ys.domain.upperBound >= 1.3)
     let html = comparison.html(title: "compare", threshold: 0.1, header: nil).render()

@@ -1,24 +1,25 @@
 import BRLFormat
-import Foundation
 import ChartTestSupport
+import Foundation
 import Testing
 
 @Suite struct ChartScaleTests {
-  @Test(arguments: [
-    // kind, domain, range, value, expected position (nil: cannot be drawn)
-    (ChartScale.Kind.linear, 0.0...10.0, (0.0, 100.0), 2.5, Optional(25.0)),
-    (.linear, -1...1, (200, 0), 0, 100),
-    (.linear, -1...1, (200, 0), 1, 0),
-    (.linear, 0...10, (0, 100), 20, 200),
-    (.linear, 0...10, (0, 100), .nan, nil),
-    (.linear, 0...10, (0, 100), .infinity, nil),
-    (.log, 1...1000, (0, 300), 10, 100),
-    (.log, 1...1000, (0, 300), 1000, 300),
-    (.log, 1e-6...1e-3, (150, 0), 1e-6, 150),
-    (.log, 1e-6...1e-3, (150, 0), 1e-4, 50),
-    (.log, 1...1000, (0, 300), 0, nil),
-    (.log, 1...1000, (0, 300), -5, nil),
-  ] as [(ChartScale.Kind, ClosedRange<Double>, (Double, Double), Double, Double?)])
+  @Test(
+    arguments: [
+      // kind, domain, range, value, expected position (nil: cannot be drawn)
+      (ChartScale.Kind.linear, 0.0...10.0, (0.0, 100.0), 2.5, Optional(25.0)),
+      (.linear, -1...1, (200, 0), 0, 100),
+      (.linear, -1...1, (200, 0), 1, 0),
+      (.linear, 0...10, (0, 100), 20, 200),
+      (.linear, 0...10, (0, 100), .nan, nil),
+      (.linear, 0...10, (0, 100), .infinity, nil),
+      (.log, 1...1000, (0, 300), 10, 100),
+      (.log, 1...1000, (0, 300), 1000, 300),
+      (.log, 1e-6...1e-3, (150, 0), 1e-6, 150),
+      (.log, 1e-6...1e-3, (150, 0), 1e-4, 50),
+      (.log, 1...1000, (0, 300), 0, nil),
+      (.log, 1...1000, (0, 300), -5, nil),
+    ] as [(ChartScale.Kind, ClosedRange<Double>, (Double, Double), Double, Double?)])
   func position(
     kind: ChartScale.Kind, domain: ClosedRange<Double>, range: (Double, Double), value: Double,
     expected: Double?
@@ -32,13 +33,14 @@ import Testing
     }
   }
 
-  @Test(arguments: [
-    // kind, degenerate domain, the widened domain
-    (ChartScale.Kind.linear, 5.0...5.0, 4.5...5.5),
-    (.linear, 0...0, -1...1),
-    (.log, 100...100, 10...1000),
-    (.log, 0...0, 1...10),
-  ] as [(ChartScale.Kind, ClosedRange<Double>, ClosedRange<Double>)])
+  @Test(
+    arguments: [
+      // kind, degenerate domain, the widened domain
+      (ChartScale.Kind.linear, 5.0...5.0, 4.5...5.5),
+      (.linear, 0...0, -1...1),
+      (.log, 100...100, 10...1000),
+      (.log, 0...0, 1...10),
+    ] as [(ChartScale.Kind, ClosedRange<Double>, ClosedRange<Double>)])
   func degenerateDomainsAreWidened(
     kind: ChartScale.Kind, domain: ClosedRange<Double>, widened: ClosedRange<Double>
   ) {
@@ -49,14 +51,15 @@ import Testing
 }
 
 @Suite struct ChartTicksTests {
-  @Test(arguments: [
-    // data low, high, the ticks
-    (0.13, 0.87, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]),
-    (-3.2, 7.9, [-5, 0, 5, 10]),
-    (0, 100, [0, 50, 100]),
-    (-0.0021, 0.0069, [-0.005, 0, 0.005, 0.01]),
-    (1e-7, 3e-6, [0, 1e-6, 2e-6, 3e-6]),
-  ] as [(Double, Double, [Double])])
+  @Test(
+    arguments: [
+      // data low, high, the ticks
+      (0.13, 0.87, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+      (-3.2, 7.9, [-5, 0, 5, 10]),
+      (0, 100, [0, 50, 100]),
+      (-0.0021, 0.0069, [-0.005, 0, 0.005, 0.01]),
+      (1e-7, 3e-6, [0, 1e-6, 2e-6, 3e-6]),
+    ] as [(Double, Double, [Double])])
   func linearTicks(low: Double, high: Double, expected: [Double]) {
     let (domain, ticks) = ChartTicks.choose(kind: .linear, low: low, high: high)
     #expect(ticks == expected)
@@ -64,15 +67,16 @@ import Testing
     #expect(domain.lowerBound <= low && domain.upperBound >= high)
   }
 
-  @Test(arguments: [
-    // data low, high, the ticks
-    (1e3, 1e6, [1e3, 1e4, 1e5, 1e6]),
-    (2e-5, 3e-1, [1e-4, 1e-3, 1e-2, 1e-1]),
-    (1e0, 1e20, [1, 1e3, 1e6, 1e9, 1e12, 1e15, 1e18]),
-    (10, 100, [10, 20, 50, 100]),
-    (0.8, 1.3, [0.8, 0.9, 1]),
-    (0.5, 3, [0.5, 1, 2]),
-  ] as [(Double, Double, [Double])])
+  @Test(
+    arguments: [
+      // data low, high, the ticks
+      (1e3, 1e6, [1e3, 1e4, 1e5, 1e6]),
+      (2e-5, 3e-1, [1e-4, 1e-3, 1e-2, 1e-1]),
+      (1e0, 1e20, [1, 1e3, 1e6, 1e9, 1e12, 1e15, 1e18]),
+      (10, 100, [10, 20, 50, 100]),
+      (0.8, 1.3, [0.8, 0.9, 1]),
+      (0.5, 3, [0.5, 1, 2]),
+    ] as [(Double, Double, [Double])])
   func logTicks(low: Double, high: Double, expected: [Double]) {
     let (domain, ticks) = ChartTicks.choose(kind: .log, low: low, high: high)
     #expect(ticks.count == expected.count, "\(ticks)")
@@ -81,28 +85,29 @@ import Testing
     for t in ticks { #expect(domain.contains(t)) }
   }
 
-  @Test(arguments: [
-    // value, format, step (nil on a log axis), label
-    (1e4, ChartTicks.Format.count, Double?.none, "10⁴"),
-    (1e6, .count, nil, "10⁶"),
-    (100, .count, nil, "100"),
-    (2000, .count, nil, "2000"),
-    (20000, .count, nil, "20k"),
-    (1e-3, .seconds, nil, "1 ms"),
-    (1e-5, .seconds, nil, "10 µs"),
-    (1e-7, .seconds, nil, "100 ns"),
-    (2.5e-3, .seconds, nil, "2.5 ms"),
-    (10, .seconds, nil, "10 s"),
-    (1e8, .bytes, nil, "100 MB"),
-    (4e7, .bytes, nil, "40 MB"),
-    (-0.5, .plain, 0.5, "−0.5"),
-    (2e-6, .plain, 1e-6, "2×10⁻⁶"),
-    (1e-6, .plain, 1e-6, "1×10⁻⁶"),
-    (1e-6, .plain, nil, "10⁻⁶"),
-    (0, .plain, 0.2, "0"),
-    (0.4, .plain, 0.2, "0.4"),
-    (25, .plain, 5, "25"),
-  ] as [(Double, ChartTicks.Format, Double?, String)])
+  @Test(
+    arguments: [
+      // value, format, step (nil on a log axis), label
+      (1e4, ChartTicks.Format.count, Double?.none, "10⁴"),
+      (1e6, .count, nil, "10⁶"),
+      (100, .count, nil, "100"),
+      (2000, .count, nil, "2000"),
+      (20000, .count, nil, "20k"),
+      (1e-3, .seconds, nil, "1 ms"),
+      (1e-5, .seconds, nil, "10 µs"),
+      (1e-7, .seconds, nil, "100 ns"),
+      (2.5e-3, .seconds, nil, "2.5 ms"),
+      (10, .seconds, nil, "10 s"),
+      (1e8, .bytes, nil, "100 MB"),
+      (4e7, .bytes, nil, "40 MB"),
+      (-0.5, .plain, 0.5, "−0.5"),
+      (2e-6, .plain, 1e-6, "2×10⁻⁶"),
+      (1e-6, .plain, 1e-6, "1×10⁻⁶"),
+      (1e-6, .plain, nil, "10⁻⁶"),
+      (0, .plain, 0.2, "0"),
+      (0.4, .plain, 0.2, "0.4"),
+      (25, .plain, 5, "25"),
+    ] as [(Double, ChartTicks.Format, Double?, String)])
   func labels(value: Double, format: ChartTicks.Format, step: Double?, expected: String) {
     #expect(ChartTicks.label(value, format: format, step: step) == expected)
   }
@@ -147,7 +152,8 @@ import Testing
     #expect(inspector.elements.first { $0.name == "title" }?.text == chart.title)
     // One group per series, named as the data (forbidden characters become U+FFFD).
     let groups = inspector.elements(class: "series", name: "g")
-    #expect(groups.map { $0.attributes["data-name"] } == ["floor", "naive <&>\"'\u{FFFD}", "bucketed"])
+    #expect(
+      groups.map { $0.attributes["data-name"] } == ["floor", "naive <&>\"'\u{FFFD}", "bucketed"])
     // Axis ranges cover the data.
     let (xs, ys) = try #require(inspector.scales())
     #expect(xs.domain.lowerBound <= 1e3 && xs.domain.upperBound >= 1e5)

@@ -33,7 +33,9 @@ public struct PNGImage {
         throw Failure(description: "truncated chunk \(type)")
       }
       if type == "IHDR" {
-        header = (be32(start), be32(start + 4), bytes[start + 8], bytes[start + 9], bytes[start + 12])
+        header = (
+          be32(start), be32(start + 4), bytes[start + 8], bytes[start + 9], bytes[start + 12]
+        )
       } else if type == "IDAT" {
         idat += bytes[start..<(start + length)]
       } else if type == "IEND" {

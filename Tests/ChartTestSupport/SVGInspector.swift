@@ -47,7 +47,9 @@ public final class SVGInspector: NSObject, XMLParserDelegate {
     if let last = stack.last { elements[last].text += string }
   }
 
-  public func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) { error = parseError }
+  public func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+    error = parseError
+  }
 
   /// Elements with `class` containing `cssClass` (and, if given, the element name).
   public func elements(class cssClass: String, name: String? = nil) -> [Element] {

@@ -29,7 +29,9 @@ import Testing
     // A difference per bucketed check against a method.
     #expect(
       bins.differences.count
-        == outcome.checks.filter { $0.subject.method == .bucketed && $0.reference.evaluation != nil }
+        == outcome.checks.filter {
+          $0.subject.method == .bucketed && $0.reference.evaluation != nil
+        }
         .count)
     for series in bins.gradients {
       let expected = try LossInput.with(logits: Self.logits, targets: targets) {
@@ -66,11 +68,14 @@ import Testing
     }
     #expect(!bins.samples.isEmpty)
     for sample in bins.samples {
-      #expect(sample.logits.count == sample.naive.count && sample.naive.count == sample.method.count)
+      #expect(
+        sample.logits.count == sample.naive.count && sample.naive.count == sample.method.count)
       #expect(sample.logits.count >= 50)
       // Exact agrees with the definition at every sampled negative.
       if sample.evaluation.method == .exact {
-        for (a, b) in zip(sample.naive, sample.method) { #expect(abs(a - b) <= 1e-9 + 1e-6 * abs(b)) }
+        for (a, b) in zip(sample.naive, sample.method) {
+          #expect(abs(a - b) <= 1e-9 + 1e-6 * abs(b))
+        }
       }
     }
   }

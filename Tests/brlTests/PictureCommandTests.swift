@@ -51,7 +51,8 @@ import Testing
       "report", "--compare", "1", "2", "--db", db, "--fail-if-slower", "10000%", "--html", page,
     ])
     #expect(compare.status == 0, "\(compare.stderr)")
-    let inspector = try #require(SVGInspector.parse(try String(contentsOfFile: page, encoding: .utf8)))
+    let inspector = try #require(
+      SVGInspector.parse(try String(contentsOfFile: page, encoding: .utf8)))
     #expect(inspector.elements(class: "good", name: "p").first?.text.contains("OK:") == true)
     #expect(inspector.elements(class: "rule").count == 2)
   }
@@ -91,7 +92,8 @@ import Testing
   func unwritablePathsAreRefusedFirst(arguments: [String]) throws {
     let folder = try BRLProcess.temporaryDirectory()
     let db = folder.appendingPathComponent("bench.sqlite").path
-    let args = arguments.map { $0.replacingOccurrences(of: "%", with: folder.path) }
+    let args =
+      arguments.map { $0.replacingOccurrences(of: "%", with: folder.path) }
       + (arguments[0] == "verify" ? [] : ["--db", db])
     let result = try BRLProcess.run(args)
     #expect(result.status == 2, "\(result.stderr)")

@@ -337,7 +337,8 @@ extension Chart {
     var filled = true
     switch style.marker {
     case .circle:
-      shape = "m-\(n(r)) 0a\(n(r)) \(n(r)) 0 1 0 \(n(2 * r)) 0a\(n(r)) \(n(r)) 0 1 0 -\(n(2 * r)) 0Z"
+      shape =
+        "m-\(n(r)) 0a\(n(r)) \(n(r)) 0 1 0 \(n(2 * r)) 0a\(n(r)) \(n(r)) 0 1 0 -\(n(2 * r)) 0Z"
     case .square:
       shape = "m-\(n(r * 0.9)) -\(n(r * 0.9))h\(n(1.8 * r))v\(n(1.8 * r))h-\(n(1.8 * r))Z"
     case .triangle:
@@ -345,7 +346,8 @@ extension Chart {
     case .triangleDown:
       shape = "m0 \(n(r * 1.2))l\(n(r * 1.1)) -\(n(r * 1.9))h-\(n(r * 2.2))Z"
     case .diamond:
-      shape = "m0 -\(n(r * 1.3))l\(n(r * 1.1)) \(n(r * 1.3))l-\(n(r * 1.1)) \(n(r * 1.3))l-\(n(r * 1.1)) -\(n(r * 1.3))Z"
+      shape =
+        "m0 -\(n(r * 1.3))l\(n(r * 1.1)) \(n(r * 1.3))l-\(n(r * 1.1)) \(n(r * 1.3))l-\(n(r * 1.1)) -\(n(r * 1.3))Z"
     case .cross:
       filled = false
       shape = "m-\(n(r)) -\(n(r))l\(n(2 * r)) \(n(2 * r))m0 -\(n(2 * r))l-\(n(2 * r)) \(n(2 * r))"

@@ -45,8 +45,9 @@ public struct Chart: Sendable {
     /// Drawn with a ring (a regression, a failed check).
     public var flagged: Bool
 
-    public init(x: Double, y: Double, low: Double? = nil, high: Double? = nil, flagged: Bool = false)
-    {
+    public init(
+      x: Double, y: Double, low: Double? = nil, high: Double? = nil, flagged: Bool = false
+    ) {
       self.x = x
       self.y = y
       self.low = low
@@ -169,5 +170,7 @@ public struct ChartStyle: Sendable, Equatable {
   ]
 
   /// The `i`-th style, cycling.
-  public static func at(_ i: Int) -> ChartStyle { palette[((i % palette.count) + palette.count) % palette.count] }
+  public static func at(_ i: Int) -> ChartStyle {
+    palette[((i % palette.count) + palette.count) % palette.count]
+  }
 }

@@ -114,7 +114,9 @@ public enum ChartTicks {
     case .count:
       if let decade = exactDecade(value), decade >= 3 { return "10" + superscript(decade) }
       if value >= 1, value == value.rounded(), value < 1e4 { return String(Int(value)) }
-      if value >= 1e4, value == value.rounded(), value < 1e15 { return BRLFormat.Format.count(Int(value)) }
+      if value >= 1e4, value == value.rounded(), value < 1e15 {
+        return BRLFormat.Format.count(Int(value))
+      }
       return plain(value, step: step)
     case .seconds:
       return scaled(value, units: [(1e-9, "ns"), (1e-6, "µs"), (1e-3, "ms"), (1, "s")], step: step)
@@ -137,7 +139,8 @@ public enum ChartTicks {
     let unit = units.last(where: { $0.0 <= value * (1 + 1e-9) }) ?? units[0]
     let number = value / unit.0
     let decimals =
-      step.map { max(0, -Int((log10($0 / unit.0) + 1e-9).rounded(.down))) } ?? significantDecimals(
+      step.map { max(0, -Int((log10($0 / unit.0) + 1e-9).rounded(.down))) }
+      ?? significantDecimals(
         number)
     return String(format: "%.\(min(decimals, 6))f", number) + " " + unit.1
   }

@@ -98,8 +98,7 @@ public final class GradientBins {
     differences.append(series)
   }
 
-  func recordSample(_ evaluation: Evaluation, logits: [Double], naive: [Double], method: [Double])
-  {
+  func recordSample(_ evaluation: Evaluation, logits: [Double], naive: [Double], method: [Double]) {
     samples.append(.init(evaluation: evaluation, logits: logits, naive: naive, method: method))
   }
 

@@ -6,8 +6,11 @@ import Foundation
 /// `brl report RUN --html FILE`, `--svg DIR`, and `--compare … --html FILE`.
 extension ReportCommand {
   func validatePictures() throws {
-    if (html.html != nil || svg.svg != nil) && (parity || (runText == nil && compare == nil && baseline == nil)) {
-      throw ValidationError("--html and --svg show a run or a comparison: pass a run id or --compare")
+    if (html.html != nil || svg.svg != nil)
+      && (parity || (runText == nil && compare == nil && baseline == nil))
+    {
+      throw ValidationError(
+        "--html and --svg show a run or a comparison: pass a run id or --compare")
     }
     if svg.svg != nil && (compare != nil || baseline != nil) {
       throw ValidationError("--svg writes a run's charts; a comparison takes --html")

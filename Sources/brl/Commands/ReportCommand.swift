@@ -275,7 +275,8 @@ struct ReportCommand: ParsableCommand {
       )
       .write(to: junit)
     }
-    try writePicture(comparison, title: title, threshold: threshold, base: base.run, candidate: candidate.run)
+    try writePicture(
+      comparison, title: title, threshold: threshold, base: base.run, candidate: candidate.run)
     if let verdict, !verdict.passed { throw ExitCode(1) }
   }
 }

@@ -60,7 +60,9 @@ struct SVGOption: ParsableArguments {
       try FileManager.default.createDirectory(atPath: svg, withIntermediateDirectories: false)
     } catch {
       var isFolder: ObjCBool = false
-      if !(FileManager.default.fileExists(atPath: svg, isDirectory: &isFolder) && isFolder.boolValue) {
+      if !(FileManager.default.fileExists(atPath: svg, isDirectory: &isFolder)
+        && isFolder.boolValue)
+      {
         printError("cannot create the folder \(svg): \(error.localizedDescription)")
         return false
       }
