@@ -76,7 +76,7 @@ public struct VerifyPage: Sendable {
         section, outcome, loss: e.evaluation.loss, delta: e.evaluation.delta, prefix: prefix)
     }
     for loss in outcome.losses {
-      let checks = outcome.checks.filter { $0.subject.loss == loss && $0.comparison != nil }
+      let checks = outcome.checks.filter { $0.subject.loss == loss }
       guard Set(checks.map(\.subject.delta)).count > 1 else { continue }
       charts.append(maxDifferenceChart(loss, checks, prefix: prefix))
     }
@@ -171,7 +171,7 @@ public struct VerifyPage: Sendable {
     return (0..<wanted).map { $0 * (count - 1) / max(wanted - 1, 1) }
   }
 
-  private func maxDifferenceChart(_ loss: LossKind, _ checks: [ParityCheck], prefix: String)
+  private func maxDifferenceChart(_ loss: LossKind, _ checks: [FinishedCheck], prefix: String)
     -> Chart
   {
     var chart = Chart(
@@ -181,7 +181,7 @@ public struct VerifyPage: Sendable {
       y: .init(title: "max |Δgrad| (log)", kind: .log, format: .plain),
       flagLabel: "failed check")
     var order: [String] = []
-    var groups: [String: [ParityCheck]] = [:]
+    var groups: [String: [FinishedCheck]] = [:]
     for check in checks {
       let key = "\(check.subject.methodLabel) vs \(check.reference.label)"
       if groups[key] == nil { order.append(key) }
@@ -190,7 +190,7 @@ public struct VerifyPage: Sendable {
     var zeros = 0
     for (i, key) in order.enumerated() {
       let mine = groups[key]!
-      zeros += mine.filter { ($0.comparison?.maxGradientDifference ?? 0) <= 0 }.count
+      zeros += mine.filter { $0.comparison.maxGradientDifference <= 0 }.count
       var style = ChartStyle.at(i)
       if let first = mine.first { style.colour = Self.style(first.subject.method).colour }
       chart.series.append(
@@ -198,7 +198,7 @@ public struct VerifyPage: Sendable {
           name: key, style: style,
           points: mine.map {
             .init(
-              x: $0.subject.delta, y: $0.comparison?.maxGradientDifference ?? .nan,
+              x: $0.subject.delta, y: $0.comparison.maxGradientDifference,
               flagged: $0.failed)
           }))
     }

@@ -98,7 +98,8 @@ import Testing
     let result = try BRLProcess.run(args)
     #expect(result.status == 2, "\(result.stderr)")
     let lines = result.stderr.split(separator: "\n")
-    #expect(lines.count == 1 && lines[0].hasPrefix("brl: error: --"), "\(result.stderr)")
+    #expect(lines.count == 1 && lines[0].hasPrefix("brl: error: "), "\(result.stderr)")
+    #expect(lines.first?.contains("--html") == true || lines.first?.contains("--svg") == true)
     #expect(result.stdout.isEmpty)
     // Nothing written: the folder is as it was (no database, no page, no probe file).
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)

@@ -2,8 +2,8 @@
 /// the ``Verifier`` fills while it checks (``Verifier/run(_:storedReference:progress:gradients:)``).
 ///
 /// The logit range of the input (finite logits) is cut into ``binCount`` equal bins; for every
-/// evaluated method, and for every difference subject − reference of a bucketed check against
-/// a method, each bin keeps the count, min, max and sum of the gradient of its negatives and,
+/// evaluated method, and for the first difference subject − reference of each bucketed subject
+/// checked against a method, each bin keeps the count, min, max and sum of the gradient of its negatives and,
 /// apart, of its positives (target > 0). For the sampled naive reference it keeps the sample's
 /// points themselves (logit, naive gradient, method gradient): a few thousand.
 ///
@@ -91,7 +91,7 @@ public final class GradientBins {
     _ subject: Evaluation, _ reference: Evaluation, subjectGradient: [Double],
     referenceGradient: [Double], input: LossInput
   ) {
-    guard
+    guard !differences.contains(where: { $0.evaluation == subject }),
       let series = bin(
         input, evaluation: subject, reference: reference, subjectGradient, referenceGradient)
     else { return }
@@ -148,26 +148,48 @@ public final class GradientBins {
       var negatives = [Bin](repeating: Bin(), count: binCount)
       var positives = [Bin](repeating: Bin(), count: binCount)
       var skipped = 0
-      let count = Swift.min(logits.count, targets.count)
-      gradient.withUnsafeBufferPointer { g in
-        let m = minus
-        for i in 0..<count {
-          let l = logits[i].double
-          var value = g[i]
-          if let m { value -= m[i] }
-          guard l.isFinite, value.isFinite else {
-            skipped += 1
-            continue
-          }
-          let k = Swift.min(Swift.max(Int((l - low) * scale), 0), binCount - 1)
-          if targets[i] > 0 {
-            positives[k].add(value)
-          } else {
-            negatives[k].add(value)
+      let count = Swift.min(logits.count, targets.count, gradient.count)
+      negatives.withUnsafeMutableBufferPointer { neg in
+        positives.withUnsafeMutableBufferPointer { pos in
+          gradient.withUnsafeBufferPointer { g in
+            if let minus {
+              minus.withUnsafeBufferPointer { m in
+                skipped = fill(count, logits, targets, g.baseAddress!, m.baseAddress, neg, pos)
+              }
+            } else {
+              skipped = fill(count, logits, targets, g.baseAddress!, nil, neg, pos)
+            }
           }
         }
       }
       return (negatives, positives, skipped)
+    }
+
+    /// One pass: bins g[i] (− m[i]) by logit, apart for negatives and positives.
+    @inline(__always)
+    private func fill<L: ColumnScalar, T: ColumnScalar>(
+      _ count: Int, _ logits: UnsafeBufferPointer<L>, _ targets: UnsafeBufferPointer<T>,
+      _ g: UnsafePointer<Double>, _ m: UnsafePointer<Double>?,
+      _ neg: UnsafeMutableBufferPointer<Bin>, _ pos: UnsafeMutableBufferPointer<Bin>
+    ) -> Int {
+      var skipped = 0
+      let last = binCount - 1
+      for i in 0..<count {
+        let l = logits[i].double
+        var value = g[i]
+        if let m { value -= m[i] }
+        guard l.isFinite, value.isFinite else {
+          skipped += 1
+          continue
+        }
+        let k = Swift.min(Swift.max(Int((l - low) * scale), 0), last)
+        if targets[i] > 0 {
+          pos[k].add(value)
+        } else {
+          neg[k].add(value)
+        }
+      }
+      return skipped
     }
   }
 }

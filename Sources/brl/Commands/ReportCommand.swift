@@ -9,57 +9,37 @@ struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
     abstract: "List, show, export and compare recorded benchmark runs.",
-    discussion: """
-        brl report                   list the runs, newest first
-        brl report RUN               show run RUN (an id, or 'latest') like bench
-        brl report RUN --json        export it (also --csv, --markdown)
-        brl report --compare BASE [RUN]
-                                     compare RUN (default: the newest other run)
-                                     with BASE
-        brl report --baseline FILE.json [RUN]
-                                     compare with a run exported by --json (e.g.
-                                     kept in CI)
-        brl report --compare BASE --fail-if-slower 10% --junit bench.xml
-                                     also write the comparison as JUnit XML
-        brl report --parity [--json] list the comparisons recorded by
-                                     `brl verify --record`, newest first
-                                     (--limit N for the newest N)
-
-      A comparison matches points on (loss, method, δ, P, N) and shows the ratio of the min and \
-      of the median times. With --fail-if-slower 10%, brl exits 1 if a matched point's min time \
-      (min of repeats) is more than 10% slower than the base's. Points whose repeats spread more \
-      than 10% of their median (stddev, or median − min) are named as noisy. --junit FILE \
-      writes a test case per matched point, failed when slower than --fail-if-slower allows \
-      (written atomically, also when brl exits 1).
-
-      A run whose process is gone (killed, crashed) is shown as interrupted; its measured points \
-      are kept. brl report opens the database read-only: it never creates or changes a file.
-
-      Exit codes: 0 success, 1 slower than allowed, 2 missing or unusable database, run or \
-      baseline.
-      """
+    discussion: discussion
   )
 
-  @Argument(help: ArgumentHelp("A run id or 'latest'.", valueName: "run"))
-  var runText: String?
-
-  @Option(help: "Compare with this base run id.")
-  var compare: String?
-
-  @Option(help: "Compare with a run exported by `--json` (a file).")
-  var baseline: String?
+  @Argument(
+    help: ArgumentHelp("A run id or 'latest'.", valueName: "run"),
+    transform: RunSelector.init(parsing:))
+  var runText: RunSelector?
 
   @Option(
-    help: "With a comparison: exit 1 if a point's min time is slower by more than this (e.g. 10%).")
-  var failIfSlower: String?
+    help: "Compare with this base run (an id or 'latest').", transform: RunSelector.init(parsing:))
+  var compare: RunSelector?
 
-  @Option(help: "The benchmark database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).")
-  var db: String?
+  @Option(
+    help: "Compare with a run exported by `--json` (a file).", transform: InputFile.init(parsing:))
+  var baseline: InputFile?
+
+  @Option(
+    help: "With a comparison: exit 1 if a point's min time is slower by more than this (e.g. 10%).",
+    transform: Parse.percentage)
+  var failIfSlower: Double?
+
+  @Option(
+    help: "The benchmark database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).",
+    transform: DatabaseFile.init(parsing:))
+  var db: DatabaseFile?
 
   @Option(
     help: ArgumentHelp(
-      "With a comparison: also write it as JUnit XML to this file, for CI.", valueName: "file"))
-  var junit: String?
+      "With a comparison: also write it as JUnit XML to this file, for CI.", valueName: "file"),
+    transform: OutputFile.init(parsing:))
+  var junit: OutputFile?
 
   @Flag(help: "Export as JSON.")
   var json = false
@@ -80,7 +60,12 @@ struct ReportCommand: ParsableCommand {
 
   @OptionGroup var svg: SVGOption
 
-  @Option(help: "With --parity: show only the newest N comparisons.")
+  /// The most parity rows --limit asks for.
+  static let maxLimit = 1_000_000_000
+
+  @Option(
+    help: "With --parity: show only the newest N comparisons.",
+    transform: Parse.count(atMost: maxLimit, "--limit"))
   var limit: Int?
 
   func validate() throws {
@@ -105,97 +90,24 @@ struct ReportCommand: ParsableCommand {
   }
 
   func run() throws {
-    try html.check()
-    try svg.check()
-    do {
-      if parity {
-        try listParity()
-      } else if compare != nil || baseline != nil {
-        try runComparison()
-      } else if let runText {
-        try show(runText)
-      } else {
-        try list()
-      }
-    } catch let error as ExitCode {
-      throw error
-    } catch {
-      printError("\(error)")
-      throw ExitCode(2)
+    if parity {
+      try listParity()
+    } else if compare != nil || baseline != nil {
+      try runComparison()
+    } else if let runText {
+      try show(runText)
+    } else {
+      try list()
     }
   }
 
-  private func openStore() throws -> BenchStore {
-    try BenchStore(path: db ?? BenchStore.defaultPath(), mode: .readOnly)
+  func openStore() throws -> BenchStore {
+    try BenchStore(path: db?.path ?? BenchStore.defaultPath(), mode: .readOnly)
   }
 
-  private func listParity() throws {
+  private func show(_ selector: RunSelector) throws {
     let store = try openStore()
-    let records = try store.parityRecords(limit: limit)
-    if json {
-      struct ParityList: Encodable { var parity: [ParityRecord] }
-      print(try JSONFormat.string(ParityList(parity: records), pretty: true), terminator: "")
-      return
-    }
-    if records.isEmpty {
-      print("No parity results in \(store.path) (record some with `brl verify --record`).")
-      return
-    }
-    func number(_ value: Double?) -> String {
-      guard let value else { return "nan" }
-      return value == 0 ? "0" : String(format: "%.2e", value)
-    }
-    var table = TextTable(columns: [
-      .init("id"), .init("recorded", .left), .init("input", .left), .init("fnv1a64/size", .left),
-      .init("loss", .left), .init("δ"), .init("method", .left), .init("vs", .left),
-      .init("|Δloss|"), .init("max |Δgrad|"), .init("rel"), .init("verdict", .left),
-    ])
-    for r in records {
-      table.append([
-        r.id.map(String.init) ?? "-", BenchReport.timestamp(r.createdAt), r.inputPath,
-        r.inputHash + (r.inputSize.map { "/\($0)" } ?? ""), r.loss, Format.number(r.delta),
-        r.methodA, r.methodB, number(r.lossAbsDiff), number(r.maxAbsDiff), number(r.maxRelDiff),
-        r.verdict,
-      ])
-    }
-    print(table.text(), terminator: "")
-  }
-
-  /// A run id or `latest`.
-  private func resolveRun(_ text: String, in store: BenchStore, excluding: Int64? = nil) throws
-    -> Int64
-  {
-    if text == "latest" { return try store.latestRun(excluding: excluding).id! }
-    guard let id = Int64(text) else {
-      throw ReportError(description: "'\(text)' is not a run id (a number or 'latest')")
-    }
-    _ = try store.run(id: id)
-    return id
-  }
-
-  private func list() throws {
-    let store = try openStore()
-    let runs = try store.runs()
-    if json {
-      print(try BenchDocument.jsonString(runs.map(\.run)), terminator: "")
-      return
-    }
-    if csv || markdown {
-      throw ReportError(
-        description: "the run list is text or --json; pass a run id to export a run")
-    }
-    if runs.isEmpty {
-      print("No runs in \(store.path).")
-      return
-    }
-    print(
-      BenchReport.runList(runs, currentHost: MachineInfo.current(lookUpGitCommit: false).hostName)
-        .text(), terminator: "")
-  }
-
-  private func show(_ text: String) throws {
-    let store = try openStore()
-    let document = try store.document(runID: try resolveRun(text, in: store))
+    let document = try store.document(runID: try store.resolve(selector))
     try writePictures(document)
     if json {
       print(try document.jsonString(), terminator: "")
@@ -217,10 +129,10 @@ struct ReportCommand: ParsableCommand {
     if json || csv {
       throw ReportError(description: "a comparison is text or --markdown")
     }
-    let threshold = try failIfSlower.map(NumberParsing.fraction)
+    let threshold = failIfSlower
     let base: BenchDocument
     let store: BenchStore
-    if let baseline {
+    if let baseline = baseline?.path {
       let data: Data
       do { data = try Data(contentsOf: URL(fileURLWithPath: baseline)) } catch {
         throw ReportError(description: "cannot read the baseline \(baseline)")
@@ -231,11 +143,11 @@ struct ReportCommand: ParsableCommand {
       store = try openStore()
     } else {
       store = try openStore()
-      base = try store.document(runID: try resolveRun(compare!, in: store))
+      base = try store.document(runID: try store.resolve(compare ?? .latest))
     }
     let candidateID: Int64
     if let runText {
-      candidateID = try resolveRun(runText, in: store)
+      candidateID = try store.resolve(runText)
     } else {
       do {
         candidateID = try store.latestRun(excluding: baseline == nil ? base.run.id : nil).id!
@@ -248,8 +160,8 @@ struct ReportCommand: ParsableCommand {
     let comparison = Comparison(base: base.measurements, candidate: candidate.measurements)
     let verdict = threshold.map { comparison.verdict(failIfSlower: $0) }
     let baseName =
-      baseline.map { "baseline \($0) (run \(base.run.id.map(String.init) ?? "-"))" }
-      ?? "base run \(base.run.id!)"
+      baseline.map { "baseline \($0.path) (run \(base.run.id.map(String.init) ?? "-"))" }
+      ?? "base run \(base.run.id.map(String.init) ?? "-")"
     let title = "Run \(candidateID) compared with \(baseName)"
     let table = comparison.table(threshold: threshold)
     if markdown {
@@ -273,7 +185,7 @@ struct ReportCommand: ParsableCommand {
         name: title, threshold: threshold,
         hostname: MachineInfo.current(lookUpGitCommit: false).hostName
       )
-      .write(to: junit)
+      .write(to: junit.path)
     }
     try writePicture(
       comparison, title: title, threshold: threshold, base: base.run, candidate: candidate.run)
