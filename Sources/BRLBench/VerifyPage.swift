@@ -106,11 +106,16 @@ public struct VerifyPage: Sendable {
         id: "\(id)-grad-\(side ? "pos" : "neg")", title: "\(name): gradient of the \(label)",
         x: .init(title: "logit", kind: .linear, format: .plain),
         y: .init(title: "∂L/∂logit", kind: .linear, format: .plain, includesZero: true))
+      let perImage = mine.contains { $0.evaluation.isPerImage }
       for series in mine {
+        // Per image, the batch evaluation (the reported comparison) gets a look of its own.
+        let batchAmongPerImage = perImage && !series.evaluation.isPerImage
         chart.series.append(
           .init(
             name: series.evaluation.methodLabel,
-            style: Self.style(series.evaluation.method, variant: series.evaluation.variant != nil),
+            style: batchAmongPerImage
+              ? ChartStyle.at(3)
+              : Self.style(series.evaluation.method, variant: series.evaluation.variant != nil),
             kind: .band, points: Self.points(side ? series.positives : series.negatives, bins)))
       }
       if !side, let sample = samples.first, !sample.logits.isEmpty {

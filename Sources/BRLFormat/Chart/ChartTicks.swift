@@ -156,6 +156,10 @@ public enum ChartTicks {
 
   /// `0.25`, `40`, `2×10⁻⁶`, `10⁸`.
   static func plain(_ value: Double, step: Double?) -> String {
+    // On a log axis, decades far from 1 read as powers: 10⁻³ beside 10⁻⁶, not 0.001.
+    if step == nil, let decade = exactDecade(value), abs(decade) >= 3 {
+      return "10" + superscript(decade)
+    }
     if value >= 1e-3 && value < 1e5 {
       let decimals =
         step.map { max(0, -Int((log10($0) + 1e-9).rounded(.down))) }
