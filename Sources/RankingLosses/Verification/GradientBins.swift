@@ -19,6 +19,13 @@ public final class GradientBins {
     public var sum = 0.0
     public var mean: Double? { count > 0 ? sum / Double(count) : nil }
 
+    mutating func merge(_ other: Bin) {
+      count += other.count
+      min = Swift.min(min, other.min)
+      max = Swift.max(max, other.max)
+      sum += other.sum
+    }
+
     @inline(__always) mutating func add(_ value: Double) {
       count += 1
       if value < min { min = value }
@@ -98,6 +105,14 @@ public final class GradientBins {
     differences.append(series)
   }
 
+  /// Whether a sample at `evaluation`'s loss and δ is still wanted (one per loss and δ: the
+  /// definition's gradient costs P × sampled negatives).
+  func wantsSample(_ evaluation: Evaluation) -> Bool {
+    !samples.contains {
+      $0.evaluation.loss == evaluation.loss && $0.evaluation.delta == evaluation.delta
+    }
+  }
+
   func recordSample(_ evaluation: Evaluation, logits: [Double], naive: [Double], method: [Double]) {
     samples.append(.init(evaluation: evaluation, logits: logits, naive: naive, method: method))
   }
@@ -113,7 +128,7 @@ public final class GradientBins {
       low: range.lowerBound,
       scale: range.upperBound > range.lowerBound
         ? Double(binCount) / (range.upperBound - range.lowerBound) : 0,
-      binCount: binCount, gradient: gradient, minus: minus)
+      binCount: binCount, gradient: gradient, minus: minus, parallelism: input.parallelism)
     guard let (negatives, positives, skipped) = try? input.visit(binner) else { return nil }
     return Series(
       evaluation: evaluation, reference: reference, negatives: negatives, positives: positives,
@@ -142,25 +157,41 @@ public final class GradientBins {
     let gradient: [Double]
     let minus: [Double]?
 
+    let parallelism: Parallelism
+
+    /// Chunks of the input binned in parallel, then merged in chunk order (the chunking depends
+    /// on N only, so the sums are the same bits for any number of threads).
     func visit<L: ColumnScalar, T: ColumnScalar>(
       logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
     ) throws -> ([Bin], [Bin], Int) {
+      let count = Swift.min(logits.count, targets.count, gradient.count)
+      let chunking = Chunking(count: count, minimumChunkSize: 1 << 18, maximumChunks: 32)
+      let parts = gradient.withUnsafeBufferPointer { g in
+        (minus ?? []).withUnsafeBufferPointer { m in
+          let g = UncheckedSendable(g.baseAddress!)
+          let m = UncheckedSendable(minus == nil ? nil : m.baseAddress)
+          return chunking.map(parallelism) { range -> ([Bin], [Bin], Int) in
+            var negatives = [Bin](repeating: Bin(), count: binCount)
+            var positives = [Bin](repeating: Bin(), count: binCount)
+            var skipped = 0
+            negatives.withUnsafeMutableBufferPointer { neg in
+              positives.withUnsafeMutableBufferPointer { pos in
+                skipped = fill(range, logits, targets, g.value, m.value, neg, pos)
+              }
+            }
+            return (negatives, positives, skipped)
+          }
+        }
+      }
       var negatives = [Bin](repeating: Bin(), count: binCount)
       var positives = [Bin](repeating: Bin(), count: binCount)
       var skipped = 0
-      let count = Swift.min(logits.count, targets.count, gradient.count)
-      negatives.withUnsafeMutableBufferPointer { neg in
-        positives.withUnsafeMutableBufferPointer { pos in
-          gradient.withUnsafeBufferPointer { g in
-            if let minus {
-              minus.withUnsafeBufferPointer { m in
-                skipped = fill(count, logits, targets, g.baseAddress!, m.baseAddress, neg, pos)
-              }
-            } else {
-              skipped = fill(count, logits, targets, g.baseAddress!, nil, neg, pos)
-            }
-          }
+      for (neg, pos, skip) in parts {
+        for k in 0..<binCount {
+          negatives[k].merge(neg[k])
+          positives[k].merge(pos[k])
         }
+        skipped += skip
       }
       return (negatives, positives, skipped)
     }
@@ -168,13 +199,13 @@ public final class GradientBins {
     /// One pass: bins g[i] (− m[i]) by logit, apart for negatives and positives.
     @inline(__always)
     private func fill<L: ColumnScalar, T: ColumnScalar>(
-      _ count: Int, _ logits: UnsafeBufferPointer<L>, _ targets: UnsafeBufferPointer<T>,
+      _ range: Range<Int>, _ logits: UnsafeBufferPointer<L>, _ targets: UnsafeBufferPointer<T>,
       _ g: UnsafePointer<Double>, _ m: UnsafePointer<Double>?,
       _ neg: UnsafeMutableBufferPointer<Bin>, _ pos: UnsafeMutableBufferPointer<Bin>
     ) -> Int {
       var skipped = 0
       let last = binCount - 1
-      for i in 0..<count {
+      for i in range {
         let l = logits[i].double
         var value = g[i]
         if let m { value -= m[i] }

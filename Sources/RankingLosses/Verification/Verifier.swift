@@ -256,7 +256,7 @@ public struct Verifier: Sendable {
                 comparison: sample.compare(
                   subject, capture, rtol: request.rtol, atol: request.atol),
                 sampledNegativeIndex: sample.negativeIndex))
-            if let gradients {
+            if let gradients, gradients.wantsSample(check.subject) {
               gradients.recordSample(
                 check.subject, logits: sample.negativeLogits,
                 naive: sample.definitionGradients(capture),

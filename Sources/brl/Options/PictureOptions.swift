@@ -52,8 +52,9 @@ struct SVGOption: ParsableArguments {
     guard let folder = svg?.path else { return true }
     var isFolder: ObjCBool = false
     if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
-      do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false) }
-      catch {
+      do {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+      } catch {
         printError("cannot create the folder \(folder): \(error.localizedDescription)")
         return false
       }
