@@ -7,9 +7,9 @@
 /// apart, of its positives (target > 0). For the sampled naive reference it keeps the sample's
 /// points themselves (logit, naive gradient, method gradient): a few thousand.
 ///
-/// Cost: one pass over the logits to find their range, then one O(N) pass per recorded
-/// gradient (per difference: one pass over two gradients); memory O(bins) per series, whatever
-/// N. Pure: no I/O. Non-finite logits or gradients are not binned (counted in ``skipped``).
+/// Cost: two passes over the logits (their range, then each example's bin, kept as 2 bytes per
+/// example), then one parallel O(N) pass per recorded gradient (per difference: over two
+/// gradients) reading the bins and the gradient; O(bins) memory per series. Pure: no I/O. Non-finite logits or gradients are not binned (counted in ``skipped``).
 public final class GradientBins {
   /// One bin's summary.
   public struct Bin: Sendable, Equatable {
@@ -28,8 +28,8 @@ public final class GradientBins {
 
     @inline(__always) mutating func add(_ value: Double) {
       count += 1
-      if value < min { min = value }
-      if value > max { max = value }
+      min = Swift.min(min, value)
+      max = Swift.max(max, value)
       sum += value
     }
   }
@@ -56,6 +56,10 @@ public final class GradientBins {
   }
 
   public let binCount: Int
+  /// Each example's bin: k for a negative in bin k, binCount + k for a positive, ``skip`` for a
+  /// non-finite logit (2 bytes per example, so a pass reads them instead of logits and targets).
+  private var binOf: [UInt16] = []
+  private static let skip = UInt16.max
   /// The range of the finite logits (nil before an input, or when none is finite).
   public private(set) var logitRange: ClosedRange<Double>?
   /// The evaluated gradients, in evaluation order.
@@ -66,9 +70,9 @@ public final class GradientBins {
   /// Per image (``Grouping/image``): each evaluation's loss per image.
   public private(set) var imageLosses: [(evaluation: Evaluation, losses: ImageLosses)] = []
 
-  /// - Parameter binCount: at least 1 (fewer is raised to 1).
+  /// - Parameter binCount: 1 to 30 000 (held within).
   public init(binCount: Int = 160) {
-    self.binCount = Swift.max(binCount, 1)
+    self.binCount = Swift.min(Swift.max(binCount, 1), 30_000)
   }
 
   /// The logit interval of bin `k` of `binCount` equal bins over `range`.
@@ -83,6 +87,12 @@ public final class GradientBins {
   /// input is the usual use).
   func begin(_ input: LossInput) {
     logitRange = try? input.visit(RangeFinder())
+    binOf = []
+    if let range = logitRange {
+      binOf =
+        (try? input.visit(Indexer(low: range.lowerBound, scale: scale(range), binCount: binCount)))
+        ?? []
+    }
   }
 
   func record(_ evaluation: Evaluation, _ result: LossResult, input: LossInput) {
@@ -117,22 +127,91 @@ public final class GradientBins {
     samples.append(.init(evaluation: evaluation, logits: logits, naive: naive, method: method))
   }
 
+  private func scale(_ range: ClosedRange<Double>) -> Double {
+    range.upperBound > range.lowerBound
+      ? Double(binCount) / (range.upperBound - range.lowerBound) : 0
+  }
+
   private func bin(
     _ input: LossInput, evaluation: Evaluation, reference: Evaluation?, _ gradient: [Double],
     _ minus: [Double]?
   ) -> Series? {
-    guard let range = logitRange, gradient.count == input.count,
+    guard logitRange != nil, binOf.count == input.count, gradient.count == input.count,
       minus.map({ $0.count == input.count }) ?? true
     else { return nil }
-    let binner = Binner(
-      low: range.lowerBound,
-      scale: range.upperBound > range.lowerBound
-        ? Double(binCount) / (range.upperBound - range.lowerBound) : 0,
-      binCount: binCount, gradient: gradient, minus: minus, parallelism: input.parallelism)
-    guard let (negatives, positives, skipped) = try? input.visit(binner) else { return nil }
+    let (bins, skipped) = Self.fill(
+      binOf, binCount: binCount, gradient, minus, parallelism: input.parallelism)
     return Series(
-      evaluation: evaluation, reference: reference, negatives: negatives, positives: positives,
-      skipped: skipped)
+      evaluation: evaluation, reference: reference, negatives: Array(bins[..<binCount]),
+      positives: Array(bins[binCount...]), skipped: skipped)
+  }
+
+  /// Bins g[i] (− m[i]) by `binOf[i]`: chunks in parallel, merged in chunk order (the chunking
+  /// depends on N only, so the sums are the same bits for any number of threads).
+  private static func fill(
+    _ binOf: [UInt16], binCount: Int, _ gradient: [Double], _ minus: [Double]?,
+    parallelism: Parallelism
+  ) -> ([Bin], Int) {
+    let chunking = Chunking(count: binOf.count, minimumChunkSize: 1 << 18, maximumChunks: 32)
+    let parts = binOf.withUnsafeBufferPointer { index in
+      gradient.withUnsafeBufferPointer { g in
+        (minus ?? []).withUnsafeBufferPointer { m in
+          let index = UncheckedSendable(index)
+          let g = UncheckedSendable(g.baseAddress!)
+          let m = UncheckedSendable(minus == nil ? nil : m.baseAddress)
+          return chunking.map(parallelism) { range -> ([Bin], Int) in
+            var bins = [Bin](repeating: Bin(), count: 2 * binCount)
+            var skipped = 0
+            bins.withUnsafeMutableBufferPointer { bins in
+              for i in range {
+                let k = index.value[i]
+                var value = g.value[i]
+                if let m = m.value { value -= m[i] }
+                guard k != skip, value.isFinite else {
+                  skipped += 1
+                  continue
+                }
+                bins[Int(k)].add(value)
+              }
+            }
+            return (bins, skipped)
+          }
+        }
+      }
+    }
+    var bins = [Bin](repeating: Bin(), count: 2 * binCount)
+    var skipped = 0
+    for (part, skip) in parts {
+      for k in bins.indices { bins[k].merge(part[k]) }
+      skipped += skip
+    }
+    return (bins, skipped)
+  }
+
+  /// Each example's bin (see ``binOf``).
+  private struct Indexer: ColumnsVisitor {
+    let low: Double
+    let scale: Double
+    let binCount: Int
+
+    func visit<L: ColumnScalar, T: ColumnScalar>(
+      logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
+    ) throws -> [UInt16] {
+      let count = Swift.min(logits.count, targets.count)
+      let last = binCount - 1
+      return [UInt16](unsafeUninitializedCapacity: count) { out, initialized in
+        for i in 0..<count {
+          let l = logits[i].double
+          guard l.isFinite else {
+            out[i] = GradientBins.skip
+            continue
+          }
+          let k = Swift.min(Swift.max(Int((l - low) * scale), 0), last)
+          out[i] = UInt16(targets[i] > 0 ? binCount + k : k)
+        }
+        initialized = count
+      }
+    }
   }
 
   private struct RangeFinder: ColumnsVisitor {
@@ -147,80 +226,6 @@ public final class GradientBins {
         if v > high { high = v }
       }
       return low <= high ? low...high : nil
-    }
-  }
-
-  private struct Binner: ColumnsVisitor {
-    let low: Double
-    let scale: Double
-    let binCount: Int
-    let gradient: [Double]
-    let minus: [Double]?
-
-    let parallelism: Parallelism
-
-    /// Chunks of the input binned in parallel, then merged in chunk order (the chunking depends
-    /// on N only, so the sums are the same bits for any number of threads).
-    func visit<L: ColumnScalar, T: ColumnScalar>(
-      logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
-    ) throws -> ([Bin], [Bin], Int) {
-      let count = Swift.min(logits.count, targets.count, gradient.count)
-      let chunking = Chunking(count: count, minimumChunkSize: 1 << 18, maximumChunks: 32)
-      let parts = gradient.withUnsafeBufferPointer { g in
-        (minus ?? []).withUnsafeBufferPointer { m in
-          let g = UncheckedSendable(g.baseAddress!)
-          let m = UncheckedSendable(minus == nil ? nil : m.baseAddress)
-          return chunking.map(parallelism) { range -> ([Bin], [Bin], Int) in
-            var negatives = [Bin](repeating: Bin(), count: binCount)
-            var positives = [Bin](repeating: Bin(), count: binCount)
-            var skipped = 0
-            negatives.withUnsafeMutableBufferPointer { neg in
-              positives.withUnsafeMutableBufferPointer { pos in
-                skipped = fill(range, logits, targets, g.value, m.value, neg, pos)
-              }
-            }
-            return (negatives, positives, skipped)
-          }
-        }
-      }
-      var negatives = [Bin](repeating: Bin(), count: binCount)
-      var positives = [Bin](repeating: Bin(), count: binCount)
-      var skipped = 0
-      for (neg, pos, skip) in parts {
-        for k in 0..<binCount {
-          negatives[k].merge(neg[k])
-          positives[k].merge(pos[k])
-        }
-        skipped += skip
-      }
-      return (negatives, positives, skipped)
-    }
-
-    /// One pass: bins g[i] (− m[i]) by logit, apart for negatives and positives.
-    @inline(__always)
-    private func fill<L: ColumnScalar, T: ColumnScalar>(
-      _ range: Range<Int>, _ logits: UnsafeBufferPointer<L>, _ targets: UnsafeBufferPointer<T>,
-      _ g: UnsafePointer<Double>, _ m: UnsafePointer<Double>?,
-      _ neg: UnsafeMutableBufferPointer<Bin>, _ pos: UnsafeMutableBufferPointer<Bin>
-    ) -> Int {
-      var skipped = 0
-      let last = binCount - 1
-      for i in range {
-        let l = logits[i].double
-        var value = g[i]
-        if let m { value -= m[i] }
-        guard l.isFinite, value.isFinite else {
-          skipped += 1
-          continue
-        }
-        let k = Swift.min(Swift.max(Int((l - low) * scale), 0), last)
-        if targets[i] > 0 {
-          pos[k].add(value)
-        } else {
-          neg[k].add(value)
-        }
-      }
-      return skipped
     }
   }
 }
