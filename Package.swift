@@ -68,10 +68,19 @@ let package = Package(
     ),
     .testTarget(name: "BRLDataTests", dependencies: ["BRLData", "RankingLosses", "BRLRandom"]),
     .testTarget(
-      name: "BRLBenchTests", dependencies: ["BRLBench", "BRLFormat", "BRLRandom", "RankingLosses"]),
+      name: "BRLBenchTests",
+      dependencies: ["BRLBench", "BRLFormat", "BRLRandom", "RankingLosses", "ChartTestSupport"]),
     .testTarget(name: "BRLRandomTests", dependencies: ["BRLRandom"]),
-    .testTarget(name: "BRLFormatTests", dependencies: ["BRLFormat"]),
+    .testTarget(name: "BRLFormatTests", dependencies: ["BRLFormat", "ChartTestSupport"]),
+    // Reads SVG and HTML back for the chart tests (XMLParser).
+    .target(
+      name: "ChartTestSupport", dependencies: ["BRLFormat", "SystemZlib"],
+      path: "Tests/ChartTestSupport"),
     // Runs the built `brl` executable end to end.
-    .testTarget(name: "brlTests", dependencies: ["brl", "BRLData", "BRLFormat", "RankingLosses"]),
+    .testTarget(
+      name: "brlTests",
+      dependencies: [
+        "brl", "BRLData", "BRLFormat", "RankingLosses", "ChartTestSupport",
+      ]),
   ]
 )

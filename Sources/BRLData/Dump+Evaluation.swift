@@ -39,13 +39,15 @@ extension Dump {
   /// Runs the parity checks of `request` on this dump (``Verifier``), with the stored reference
   /// when the dump has one. Every error names the file: a ``DataError``.
   public func verify(
-    _ request: VerificationRequest, progress: (String) -> Void = { _ in }
+    _ request: VerificationRequest, gradients: GradientBins? = nil,
+    progress: (String) -> Void = { _ in }
   ) throws -> VerificationOutcome {
     if request.grouping == .image { try requireImageIDs() }
     do {
       return try withInput { input in
         try Verifier(request).run(
-          input, storedReference: storedReference.reference, progress: progress)
+          input, storedReference: storedReference.reference, progress: progress,
+          gradients: gradients)
       }
     } catch let error as RankingLossError {
       throw DataError(path: path, reason: error.description)

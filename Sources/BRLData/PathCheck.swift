@@ -49,6 +49,31 @@ public enum PathCheck {
     }
   }
 
+  /// Throws unless `path` is a folder files can be written into (existing and writable), or a
+  /// missing folder whose parent exists and is writable; never under /proc, /sys or /dev.
+  public static func outputFolder(_ path: String) throws {
+    let expected = "expected a writable folder, or a new one in an existing, writable folder"
+    try checkNotSpecial(path, expected: expected)
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else {
+        throw Error(path: path, reason: "is not a folder; \(expected)")
+      }
+      guard access(path, W_OK | X_OK) == 0 else {
+        throw Error(path: path, reason: "is not writable; \(expected)")
+      }
+      return
+    }
+    let folder = (path as NSString).deletingLastPathComponent
+    let parent = folder.isEmpty ? "." : folder
+    guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else { throw Error(path: path, reason: "the folder \(parent) does not exist; \(expected)") }
+    guard access(parent, W_OK | X_OK) == 0 else {
+      throw Error(path: path, reason: "the folder \(parent) is not writable; \(expected)")
+    }
+  }
+
   /// Throws unless `path` is a regular file outside /proc, /sys and /dev (a missing file passes
   /// when `mustExist` is false, for a reader that says so itself).
   public static func input(_ path: String, mustExist: Bool = true) throws {

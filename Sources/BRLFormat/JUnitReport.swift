@@ -152,54 +152,17 @@ public struct JUnitReport: Sendable, Equatable {
 
   // MARK: Escaping
 
-  /// Text content: `&`, `<`, `>` escaped; characters XML 1.0 forbids replaced by U+FFFD.
-  static func text(_ string: String) -> String {
-    var out = ""
-    out.reserveCapacity(string.utf8.count)
-    for scalar in string.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\t", "\n": out.unicodeScalars.append(scalar)
-      case "\r": out += "&#13;"
-      default:
-        out.unicodeScalars.append(isAllowed(scalar) ? scalar : "\u{FFFD}")
-      }
-    }
-    return out
-  }
+  /// Text content (``XMLEscape/text(_:)``).
+  static func text(_ string: String) -> String { XMLEscape.text(string) }
 
-  /// A quoted attribute value (whitespace kept as character references).
-  static func attribute(_ string: String) -> String {
-    var out = "\""
-    for scalar in string.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "\t": out += "&#9;"
-      case "\n": out += "&#10;"
-      case "\r": out += "&#13;"
-      default: out.unicodeScalars.append(isAllowed(scalar) ? scalar : "\u{FFFD}")
-      }
-    }
-    return out + "\""
-  }
+  /// A quoted attribute value (``XMLEscape/attribute(_:)``).
+  static func attribute(_ string: String) -> String { XMLEscape.attribute(string) }
 
   /// A quoted `xs:token` attribute: whitespace runs collapsed to one space, none at the ends,
   /// never empty (`-`).
   static func attribute(token string: String) -> String {
     let words = string.split(whereSeparator: { $0.isWhitespace })
     return attribute(words.isEmpty ? "-" : words.joined(separator: " "))
-  }
-
-  private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.value {
-    case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
-    default: false
-    }
   }
 
   /// Seconds as `xs:decimal` (no exponent; NaN and infinities as 0).

@@ -52,7 +52,14 @@ struct NaiveSample {
     var values = positiveIndex.map {
       sums.falsePositives.indices.contains($0) ? sums.falsePositives[$0] : .nan
     }
-    var reference = falsePositives
+    let reference = falsePositives + definitionGradients(sums)
+    values += negativeIndex.map { result.gradient[$0] }
+    return ResultComparison(
+      loss: nil, gradient: values, referenceGradient: reference, rtol: rtol, atol: atol)
+  }
+
+  /// The definition's gradient at each sampled negative, with the method's weights.
+  func definitionGradients(_ sums: NegativeSumsCapture) -> [Double] {
     let model = NaiveNegatives(
       positives: sums.positives,
       negatives: RelevantNegatives(logits: negativeLogits, index: Array(negativeLogits.indices)),
@@ -63,10 +70,7 @@ struct NaiveSample {
         model.writeGradients(weights: sums.weights, into: $0)
       }
     }
-    reference += gradient
-    values += negativeIndex.map { result.gradient[$0] }
-    return ResultComparison(
-      loss: nil, gradient: values, referenceGradient: reference, rtol: rtol, atol: atol)
+    return gradient
   }
 
   private struct Counter: ColumnsVisitor {

@@ -152,13 +152,16 @@ public struct Verifier: Sendable {
   /// their last comparison, so memory stays at a few gradients.
   ///
   /// - Parameter progress: called before each long step with what is about to run.
+  /// - Parameter gradients: if given, filled with the binned gradients of every evaluation,
+  ///   the differences bucketed − reference, and the sampled naive's points (for pictures).
   /// - Throws: ``DomainViolation`` when the input does not fit a loss that was asked for (or
   ///   AP), ``RankingLossError`` when an evaluation is refused.
   public func run(
     _ input: LossInput, storedReference: StoredReference? = nil,
-    progress: (String) -> Void = { _ in }
+    progress: (String) -> Void = { _ in }, gradients: GradientBins? = nil
   ) throws -> VerificationOutcome {
     let domain = InputDomain(input)
+    gradients?.begin(input)
     let losses = try losses(for: domain)
     var outcome = VerificationOutcome()
     outcome.count = domain.count
@@ -215,6 +218,7 @@ public struct Verifier: Sendable {
               evaluation: evaluation, loss: value.loss, rankingLoss: value.rankingLoss,
               sortingLoss: value.sortingLoss, statistics: value.statistics,
               seconds: (clock.now - start).inSeconds))
+          gradients?.record(evaluation, value, input: input)
           results[evaluation] = (value, capture)
           return (value, capture)
         }
@@ -234,6 +238,11 @@ public struct Verifier: Sendable {
                 check,
                 comparison: ResultComparison(
                   subject, reference: reference, rtol: request.rtol, atol: request.atol)))
+            if check.subject.method == .bucketed {
+              gradients?.recordDifference(
+                check.subject, referenceEvaluation, subjectGradient: subject.gradient,
+                referenceGradient: reference.gradient, input: input)
+            }
             release(referenceEvaluation)
           case .sampledNaive:
             let (subject, capture) = try result(check.subject)
@@ -247,6 +256,12 @@ public struct Verifier: Sendable {
                 comparison: sample.compare(
                   subject, capture, rtol: request.rtol, atol: request.atol),
                 sampledNegativeIndex: sample.negativeIndex))
+            if let gradients, gradients.wantsSample(check.subject) {
+              gradients.recordSample(
+                check.subject, logits: sample.negativeLogits,
+                naive: sample.definitionGradients(capture),
+                method: sample.negativeIndex.map { subject.gradient[$0] })
+            }
             outcome.naive.sampledPositives = sample.positiveCount
             outcome.naive.sampledNegatives = sample.negativeCount
           case .stored:

@@ -106,6 +106,8 @@ struct BenchCommand: ParsableCommand {
     try plan().validate()
   }
 
+  @OptionGroup var html: HTMLOption
+
   func run() throws {
     let plan = try plan()
     var run = RunRecord(
@@ -156,7 +158,12 @@ struct BenchCommand: ParsableCommand {
 
     BenchTerminal.printError(
       summary(outcome, run: run, store: store, seconds: Date().timeIntervalSince(started)))
+    let wrote = html.write(
+      BenchPage(run: run, measurements: outcome.measurements, skipped: outcome.skipped).html(
+        title: "brl bench" + (run.id.map { ": run \($0)" } ?? ""),
+        interrupted: outcome.interrupted))
     if outcome.interrupted { throw ExitCode(130) }
+    if !wrote { throw ExitCode(2) }
   }
 
   /// The plan the options describe (checked by ``BenchPlan/validate(physicalMemory:)``).

@@ -56,6 +56,10 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "List the comparisons recorded by `brl verify --record`, newest first.")
   var parity = false
 
+  @OptionGroup var html: HTMLOption
+
+  @OptionGroup var svg: SVGOption
+
   /// The most parity rows --limit asks for.
   static let maxLimit = 1_000_000_000
 
@@ -82,6 +86,7 @@ struct ReportCommand: ParsableCommand {
     if junit != nil && compare == nil && baseline == nil {
       throw ValidationError("--junit needs --compare or --baseline")
     }
+    try validatePictures()
   }
 
   func run() throws {
@@ -103,6 +108,7 @@ struct ReportCommand: ParsableCommand {
   private func show(_ selector: RunSelector) throws {
     let store = try openStore()
     let document = try store.document(runID: try store.resolve(selector))
+    try writePictures(document)
     if json {
       print(try document.jsonString(), terminator: "")
     } else if csv {
@@ -181,6 +187,8 @@ struct ReportCommand: ParsableCommand {
       )
       .write(to: junit.path)
     }
+    try writePicture(
+      comparison, title: title, threshold: threshold, base: base.run, candidate: candidate.run)
     if let verdict, !verdict.passed { throw ExitCode(1) }
   }
 }

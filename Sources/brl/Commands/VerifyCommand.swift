@@ -88,6 +88,8 @@ struct VerifyCommand: ParsableCommand {
   @Flag(help: "Record the comparisons in the benchmark database (all or none).")
   var record = false
 
+  @OptionGroup var html: HTMLOption
+
   @Option(
     help: "With --record: the database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).",
     transform: OutputFile.init(parsing:))
@@ -123,6 +125,7 @@ struct VerifyCommand: ParsableCommand {
         mode: db == nil ? .createIfMissing : .createFileOnly) : nil
     var reports: [VerifyReport.Input] = []
     var fingerprints: [String: FileFingerprint] = [:]
+    var pageSections: [VerifyPage.Section] = []
     for path in inputs {
       // Hashed before reading, so the hash names the bytes that were checked.
       for file in record ? [path] + [inputOptions.targets?.path].compactMap({ $0 }) : [] {
@@ -131,9 +134,11 @@ struct VerifyCommand: ParsableCommand {
           fingerprints[file] = try? FileFingerprint(path: file)
         }
       }
-      let report = verify(path)
+      let bins = html.html == nil ? nil : GradientBins()
+      let report = verify(path, gradients: bins)
       if !json { print(report.text(colour: isatty(STDOUT_FILENO) == 1)) }
       reports.append(report)
+      if let bins { pageSections.append(report.pageSection(bins)) }
     }
     var status = reports.map(\.exitCode).max() ?? 0
     do {
@@ -163,13 +168,14 @@ struct VerifyCommand: ParsableCommand {
       printError("\(error)")
       status = 2
     }
+    if !html.write(VerifyPage(sections: pageSections).html(title: "brl verify")) { status = 2 }
     report.exitCode = status
     if json { try printJSON(report) }
     if status != 0 { throw ExitCode(status) }
   }
 
   /// Checks one input; an unusable input becomes an error entry (reported, exit 2).
-  func verify(_ path: String) -> VerifyReport.Input {
+  func verify(_ path: String, gradients: GradientBins? = nil) -> VerifyReport.Input {
     var report = VerifyReport.Input(input: path)
     let showProgress = isatty(STDERR_FILENO) == 1
     do {
@@ -180,7 +186,7 @@ struct VerifyCommand: ParsableCommand {
         printNote("\(path): \(note)")
       }
       if let note = dump.storedReference.note { printNote(note) }
-      let outcome = try dump.verify(request) { step in
+      let outcome = try dump.verify(request, gradients: gradients) { step in
         if showProgress { printNote("\(path): \(step)…") }
       }
       report.counts = (outcome.count, outcome.positives)

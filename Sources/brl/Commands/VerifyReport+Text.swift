@@ -1,3 +1,4 @@
+import BRLBench
 import BRLFormat
 import RankingLosses
 
@@ -6,6 +7,29 @@ extension VerifyReport.Input {
   /// ``Format``; a loss difference that was not compared (sampled naive) shows as `n/a`.
   func text(colour: Bool) -> String {
     guard let outcome else { return "\(input): error" }
+    let (results, checks) = tables(outcome)
+    var checkLines = checks.text().split(separator: "\n", omittingEmptySubsequences: false)
+      .map(String.init)
+    if colour {
+      for (i, check) in outcome.checks.enumerated() where i + 2 < checkLines.count {
+        let code = check.failed ? "31" : (check.requirement == .required ? "32" : "2")
+        checkLines[i + 2] = "\u{1B}[\(code)m\(checkLines[i + 2])\u{1B}[0m"
+      }
+    }
+    return [
+      headerLine(outcome), "", results.text(), checkLines.joined(separator: "\n"),
+      summary(outcome),
+    ].joined(separator: "\n")
+  }
+
+  /// "INPUT: N 1000, 10 positive; naive: …".
+  func headerLine(_ outcome: VerificationOutcome) -> String {
+    "\(input): N \(counts?.n ?? 0), \(counts?.positives ?? 0) positive; "
+      + Self.naiveLine(outcome.naive)
+  }
+
+  /// The results and the checks as tables (the text and the `--html` page show the same).
+  func tables(_ outcome: VerificationOutcome) -> (results: TextTable, checks: TextTable) {
     var results = TextTable(columns: [
       .init("loss", .left), .init("δ"), .init("method", .left), .init("value"),
       .init("relevant neg."), .init("buckets"), .init("time"),
@@ -36,17 +60,11 @@ extension VerifyReport.Input {
         check.reason,
       ])
     }
-    let header =
-      "\(input): N \(counts?.n ?? 0), \(counts?.positives ?? 0) positive; "
-      + Self.naiveLine(outcome.naive)
-    var checkLines = checks.text().split(separator: "\n", omittingEmptySubsequences: false)
-      .map(String.init)
-    if colour {
-      for (i, check) in outcome.checks.enumerated() where i + 2 < checkLines.count {
-        let code = check.failed ? "31" : (check.requirement == .required ? "32" : "2")
-        checkLines[i + 2] = "\u{1B}[\(code)m\(checkLines[i + 2])\u{1B}[0m"
-      }
-    }
+    return (results, checks)
+  }
+
+  /// "INPUT: ok — 4/4 required agreements hold, 2 reported", and each failure.
+  func summary(_ outcome: VerificationOutcome) -> String {
     let required = outcome.checks.filter { $0.requirement == .required }
     let failed = required.filter(\.failed)
     var summary =
@@ -56,8 +74,21 @@ extension VerifyReport.Input {
       summary +=
         "\n  FAIL \(check.subject) vs \(check.reference.description): first disagreement at \(index)"
     }
-    return [header, "", results.text(), checkLines.joined(separator: "\n"), summary]
-      .joined(separator: "\n")
+    return summary
+  }
+
+  /// This input's section of the `--html` page.
+  func pageSection(_ bins: GradientBins) -> VerifyPage.Section {
+    guard let outcome else {
+      return .init(
+        input: input, header: "not checked", outcome: nil, error: error, results: nil,
+        checks: nil, summary: nil, bins: nil)
+    }
+    let (results, checks) = tables(outcome)
+    return .init(
+      input: input, header: headerLine(outcome), outcome: outcome, error: nil,
+      results: results, checks: checks, summary: summary(outcome),
+      bins: GradientBinsSnapshot(bins))
   }
 
   /// "naive: sampled (64 positives, 4096 negatives; auto: P·M·evaluations 1.1e+11 > budget
