@@ -1,3 +1,4 @@
+import Foundation
 import RankingLosses
 
 /// What `brl bench` measures: the grid of points and how to time each one.
@@ -59,9 +60,23 @@ public struct BenchPlan: Sendable, Equatable {
     }
   }
 
+  /// The most timed or untimed evaluations per point (each repeat keeps one time).
+  public static let maxRepeats = 1_000_000
+  /// Bytes per example of the largest point while it is measured: the synthetic logits and
+  /// targets (4 + 4), the gradient (8), the sort keys and permutation of the fast methods (16)
+  /// and the image ids (8, with --images); an estimate kept on the high side.
+  public static let bytesPerExample = 40
+
+  /// The memory the largest point needs, by ``bytesPerExample`` (and 8 bytes per image).
+  public var estimatedPeakBytes: Double {
+    let examples = Double((positives.max() ?? 0) + (negatives.max() ?? 0))
+    return examples * Double(Self.bytesPerExample) + Double(images ?? 0) * 8
+  }
+
   /// Throws ``Error`` for an empty grid, counts out of range, unknown methods, a bad δ,
-  /// overlap or budget.
-  public func validate() throws {
+  /// overlap or budget, or a point larger than `physicalMemory` bytes (by
+  /// ``estimatedPeakBytes``): all before anything is allocated.
+  public func validate(physicalMemory: UInt64 = ProcessInfo.processInfo.physicalMemory) throws {
     func fail(_ message: String) -> Error { Error(description: message) }
     if losses.isEmpty { throw fail("no loss to measure") }
     if methods.isEmpty { throw fail("no method to measure") }
@@ -75,14 +90,37 @@ public struct BenchPlan: Sendable, Equatable {
     if let p = positives.max(), let n = negatives.max(), p + n > 1 << 31 {
       throw fail("P + N = \(p + n) is too large (at most 2³¹)")
     }
-    if repeats < 1 { throw fail("repeats must be at least 1, got \(repeats)") }
-    if warmup < 0 { throw fail("warmup must be at least 0, got \(warmup)") }
+    if repeats < 1 { throw fail("--repeats must be at least 1, got \(repeats)") }
+    if repeats > Self.maxRepeats {
+      throw fail("--repeats must be at most \(Self.maxRepeats), got \(repeats)")
+    }
+    if warmup < 0 { throw fail("--warmup must be at least 0, got \(warmup)") }
+    if warmup > Self.maxRepeats {
+      throw fail("--warmup must be at most \(Self.maxRepeats), got \(warmup)")
+    }
     if let delta, !(delta.isFinite && delta >= 0) {
       throw fail("delta must be finite and ≥ 0, got \(delta)")
     }
     if !overlap.isFinite { throw fail("overlap must be finite") }
-    if let budget, !(budget > 0) { throw fail("budget must be positive, got \(budget)") }
+    if let budget, !(budget > 0 && budget.isFinite) {
+      throw fail("budget must be positive and finite, got \(budget)")
+    }
     if let images, images < 1 { throw fail("images must be at least 1, got \(images)") }
+    let largest = (positives.max() ?? 0) + (negatives.max() ?? 0)
+    if let images, images > largest {
+      throw fail(
+        "--images \(images) is more than the examples of the largest point (P + N = \(largest))")
+    }
+    let bytes = estimatedPeakBytes
+    if bytes > Double(physicalMemory) * 0.8 {
+      throw fail(
+        "the largest point (P + N = \(largest)) needs about \(Self.gibibytes(bytes)) GiB, more than "
+          + "80% of this machine's \(Self.gibibytes(Double(physicalMemory))) GiB")
+    }
+  }
+
+  private static func gibibytes(_ bytes: Double) -> String {
+    String(format: "%.1f", bytes / 1_073_741_824)
   }
 
   /// δ for `loss`.

@@ -16,6 +16,11 @@ public enum NumberParsing {
     public var text: String
     public var reason: String
     public var description: String { "'\(text)' \(reason)" }
+
+    public init(text: String, reason: String) {
+      self.text = text
+      self.reason = reason
+    }
   }
 
   private static let suffixes: [Character: Double] = [
@@ -27,11 +32,13 @@ public enum NumberParsing {
   /// must be a whole number.
   public static func count(_ text: String) throws -> Int {
     let value = try real(text)
-    guard value >= 0 else { throw Error(text: text, reason: "is negative") }
-    guard value == value.rounded() else {
-      throw Error(text: text, reason: "is not a whole number")
+    guard value >= 0 else {
+      throw Error(text: text, reason: "is negative (expected a count such as 1e6, 1M or 1_000_000)")
     }
-    guard value <= 1e15 else { throw Error(text: text, reason: "is too large") }
+    guard value == value.rounded() else {
+      throw Error(text: text, reason: "is not a whole number (expected a count such as 1e6 or 1M)")
+    }
+    guard value <= 1e15 else { throw Error(text: text, reason: "is too large (at most 1e15)") }
     return Int(value)
   }
 
@@ -53,25 +60,64 @@ public enum NumberParsing {
   /// a to b (both included) with `stepsPerDecade` points per factor of 10, each rounded to an
   /// integer. The result keeps the order given, without duplicates.
   public static func counts(_ text: String, stepsPerDecade: Int = 1) throws -> [Int] {
-    guard stepsPerDecade >= 1 else {
-      throw Error(text: "\(stepsPerDecade)", reason: "steps per decade must be at least 1")
-    }
-    var result: [Int] = []
-    for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-      let item = String(item)
-      if let range = item.range(of: "..") {
-        let low = try count(String(item[..<range.lowerBound]))
-        let high = try count(String(item[range.upperBound...]))
-        guard low >= 1, low <= high else {
-          throw Error(text: item, reason: "is not a range a..b with 1 ≤ a ≤ b")
-        }
-        result += logGrid(from: low, to: high, stepsPerDecade: stepsPerDecade)
-      } else {
-        result.append(try count(item))
+    try CountGrid(parsing: text).values(stepsPerDecade: stepsPerDecade)
+  }
+
+  /// A comma-separated list, each item trimmed and parsed by `item`, in the order given with
+  /// duplicates dropped. An empty list or an empty item (`1,,2`, `1,`) is refused.
+  public static func list<T: Equatable>(_ text: String, item: (String) throws -> T) throws -> [T] {
+    var values: [T] = []
+    for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
+      let trimmed = String(piece).trimmingWhitespace()
+      guard !trimmed.isEmpty else {
+        throw Error(
+          text: text, reason: "has an empty item (write items separated by single commas)")
       }
+      let value = try item(trimmed)
+      if !values.contains(value) { values.append(value) }
     }
-    var seen = Set<Int>()
-    return result.filter { seen.insert($0).inserted }
+    return values
+  }
+
+  /// A finite number ≥ 0 in plain decimal or scientific notation (`0`, `0.5`, `1e-3`), as δ and
+  /// the tolerances take. `-0` is 0; NaN, ±∞, negative numbers and overflow (`1e400`) are
+  /// refused; subnormal numbers are accepted.
+  public static func nonNegative(_ text: String) throws -> Double {
+    let body = text.trimmingWhitespace()
+    guard let value = Double(body), !body.isEmpty else {
+      throw Error(text: text, reason: "is not a number (expected a finite number ≥ 0, e.g. 0.5)")
+    }
+    guard value.isFinite else {
+      throw Error(text: text, reason: "is not finite (expected a finite number ≥ 0, e.g. 0.5)")
+    }
+    guard value >= 0 else {
+      throw Error(text: text, reason: "is negative (expected a finite number ≥ 0, e.g. 0.5)")
+    }
+    return value == 0 ? 0 : value
+  }
+
+  /// A time budget in seconds: `none` (no limit, `nil`) or a finite number of seconds > 0.
+  public static func budget(_ text: String) throws -> Double? {
+    let body = text.trimmingWhitespace()
+    if body == "none" { return nil }
+    guard let value = Double(body), value.isFinite, value > 0 else {
+      throw Error(text: text, reason: "is not a budget (expected 'none' or seconds > 0, e.g. 30)")
+    }
+    return value
+  }
+
+  /// A seed: a count (`42`, `1e6`, `1_000`) up to 10¹⁵.
+  public static func seed(_ text: String) throws -> UInt64 {
+    UInt64(try count(text))
+  }
+
+  /// A count no larger than `limit`, for options whose size costs memory or time.
+  public static func count(_ text: String, atMost limit: Int, what: String) throws -> Int {
+    let value = try count(text)
+    guard value <= limit else {
+      throw Error(text: text, reason: "is more than \(what) allows (at most \(limit))")
+    }
+    return value
   }
 
   /// The points a·10^(k/s) ≤ b, rounded, and b itself.
@@ -88,12 +134,13 @@ public enum NumberParsing {
     return points
   }
 
-  /// A relative threshold: `10%` or `10` (percent) is 0.1.
+  /// A relative threshold: `10%` or `10` (percent) is 0.1. The percentage is a finite number
+  /// ≥ 0.
   public static func fraction(_ text: String) throws -> Double {
     var body = text.trimmingWhitespace()
     if body.hasSuffix("%") { body.removeLast() }
-    guard let value = Double(body), value.isFinite, value >= 0 else {
-      throw Error(text: text, reason: "is not a percentage (try 10%)")
+    guard !body.isEmpty, let value = Double(body), value.isFinite, value >= 0 else {
+      throw Error(text: text, reason: "is not a percentage (expected a number ≥ 0, e.g. 10%)")
     }
     return value / 100
   }

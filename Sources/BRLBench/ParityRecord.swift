@@ -35,7 +35,7 @@ public struct ParityRecord: Codable, Equatable, Sendable, FetchableRecord,
   public var methodB: String
   /// `required` or `informational`.
   public var requirement: String?
-  /// |loss − reference loss|; `nil` if NaN.
+  /// |loss − reference loss|; `nil` if NaN or not compared (a sampled naive reference).
   public var lossAbsDiff: Double?
   /// max |Δgradient|; `nil` if NaN.
   public var maxAbsDiff: Double?
@@ -103,9 +103,10 @@ public struct ParityRecord: Codable, Equatable, Sendable, FetchableRecord,
     self.hostName = hostName
   }
 
-  /// The row for a finished check of `brl verify`.
+  /// The row for a finished check of `brl verify`. A check against the sampled naive compares
+  /// no loss: its `loss_abs_diff` is NULL.
   public init(
-    _ check: ParityCheck, createdAt: Date, inputPath: String, input: FileFingerprint,
+    _ check: FinishedCheck, createdAt: Date, inputPath: String, input: FileFingerprint,
     targetsPath: String? = nil, targets: FileFingerprint? = nil, rtol: Double, atol: Double,
     brlVersion: String, hostName: String
   ) {
@@ -116,14 +117,14 @@ public struct ParityRecord: Codable, Equatable, Sendable, FetchableRecord,
       methodA: check.subject.methodLabel,
       methodB: check.reference.evaluation?.methodLabel
         ?? (check.reference == .stored ? "stored" : "naive sampled"),
-      requirement: check.requirement.rawValue, lossAbsDiff: comparison?.lossDifference,
-      maxAbsDiff: comparison?.maxGradientDifference,
-      maxRelDiff: comparison?.maxRelativeGradientDifference, rtol: rtol, atol: atol,
+      requirement: check.requirement.rawValue, lossAbsDiff: comparison.lossDifference,
+      maxAbsDiff: comparison.maxGradientDifference,
+      maxRelDiff: comparison.maxRelativeGradientDifference, rtol: rtol, atol: atol,
       verdict: Self.verdict(check), brlVersion: brlVersion, hostName: hostName)
   }
 
   /// `ok`, `fail` or `info`, as `brl verify` prints them.
-  public static func verdict(_ check: ParityCheck) -> String {
+  public static func verdict(_ check: FinishedCheck) -> String {
     if check.failed { return "fail" }
     return check.requirement == .required ? "ok" : "info"
   }

@@ -3,7 +3,9 @@ import Foundation
 /// How numbers look in brl's tables and charts: short, with units, locale-independent.
 ///
 /// One place decides, so the text report, the Markdown export and the chart axes agree, and the
-/// golden-output tests pin one format.
+/// golden-output tests pin one format. Every function takes any `Double`: huge, tiny,
+/// subnormal, negative zero, NaN and ±∞ print without trapping (nothing here converts a
+/// `Double` to `Int`).
 public enum Format {
   /// A duration with three significant digits and a unit: `1.23s`, `45.6ms`, `789µs`, `12.0ns`.
   public static func time(_ seconds: Double) -> String {
@@ -22,9 +24,9 @@ public enum Format {
   public static func count(_ n: Int) -> String {
     for (scale, suffix) in [(1_000_000_000, "G"), (1_000_000, "M"), (1000, "k")]
     where n >= scale && n % (scale / 100) == 0 {
+      if n % scale == 0 { return "\(n / scale)\(suffix)" }
       let value = Double(n) / Double(scale)
-      if value == value.rounded() { return "\(Int(value))\(suffix)" }
-      if value * 10 == (value * 10).rounded() { return String(format: "%.1f%@", value, suffix) }
+      if n % (scale / 10) == 0 { return String(format: "%.1f%@", value, suffix) }
       return String(format: "%.2f%@", value, suffix)
     }
     return String(n)
@@ -36,10 +38,45 @@ public enum Format {
     return "×" + significant(value)
   }
 
-  /// A plain number without trailing zeros: `0.5`, `1`, `0.125`.
+  /// A plain number without trailing zeros: `0.5`, `1`, `0.125`, `1e+20`; `nan`, `inf`, `-inf`
+  /// for the non-finite values.
   public static func number(_ value: Double) -> String {
-    if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+    guard value.isFinite else { return nonFinite(value) }
+    if value == value.rounded() && abs(value) < 1e15 { return String(format: "%.0f", value) }
     return String(format: "%g", value)
+  }
+
+  /// A value people typed or must be able to type back exactly, such as δ or a tolerance: an
+  /// integer below 10¹⁵ without a decimal point (`0`, `1`, `-0` for negative zero), else the
+  /// shortest text that reads back to the same `Double` (`0.5`, `1e-05`, `1e+19`, `5e-324`).
+  public static func exact(_ value: Double) -> String {
+    guard value.isFinite else { return nonFinite(value) }
+    if value == value.rounded() && abs(value) < 1e15 { return String(format: "%.0f", value) }
+    return "\(value)"
+  }
+
+  /// A difference or error in scientific notation with three significant digits: `1.23e-07`,
+  /// `0` for zero (either sign), `nan`, `inf`.
+  public static func scientific(_ value: Double) -> String {
+    guard value.isFinite else { return nonFinite(value) }
+    return value == 0 ? "0" : String(format: "%.2e", value)
+  }
+
+  /// Nine significant digits (`%.9g`): a loss value, enough to tell two float32 results apart.
+  public static func precise(_ value: Double) -> String {
+    guard value.isFinite else { return nonFinite(value) }
+    return String(format: "%.9g", value)
+  }
+
+  /// Two significant digits (`1.1e+11`, `0.5`): an order of magnitude.
+  public static func rough(_ value: Double) -> String {
+    guard value.isFinite else { return nonFinite(value) }
+    return String(format: "%.2g", value)
+  }
+
+  /// `nan`, `inf` or `-inf`, as numpy prints them.
+  static func nonFinite(_ value: Double) -> String {
+    value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf")
   }
 
   /// Bytes in binary units: `812 KiB`, `1.5 GiB`.
@@ -66,6 +103,7 @@ public enum Format {
 
   /// Three significant digits (at least the integer part).
   public static func significant(_ value: Double) -> String {
+    guard value.isFinite else { return nonFinite(value) }
     let magnitude = abs(value)
     if magnitude >= 100 || magnitude == 0 { return String(format: "%.0f", value) }
     if magnitude >= 10 { return String(format: "%.1f", value) }

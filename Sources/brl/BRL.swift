@@ -1,5 +1,9 @@
 import ArgumentParser
+import BRLBench
+import BRLData
+import BRLFormat
 import Foundation
+import RankingLosses
 
 @main
 struct BRL: ParsableCommand {
@@ -19,26 +23,61 @@ struct BRL: ParsableCommand {
     ]
   )
 
-  /// Runs the command line. Every error is printed as `brl: error: …` on standard error: a
-  /// usage error (unknown option, bad value) exits with 2, like any bad input, instead of
-  /// ArgumentParser's 64, so scripts see one code for "your input".
+  /// Runs the command line. Every error is printed as one line `brl: error: …` on standard
+  /// error, with the exit code ``failure(for:)`` gives it.
   static func main() {
     do {
       var command = try parseAsRoot()
       try command.run()
     } catch {
-      let code = exitCode(for: error)
-      // Help, --version, completion scripts, and commands that printed their own message.
-      if code == .success || error is ExitCode { exit(withError: error) }
-      FileHandle.standardError.write(Data((errorMessage(for: error) + "\n").utf8))
-      Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+      guard let (message, status) = failure(for: error) else {
+        // Help, --version, completion scripts: ArgumentParser prints them and exits 0.
+        exit(withError: error)
+      }
+      if let message {
+        FileHandle.standardError.write(Data(("brl: error: " + message + "\n").utf8))
+      }
+      Foundation.exit(status)
     }
   }
 
-  /// ArgumentParser's message with brl's prefix instead of its `Error: `.
-  static func errorMessage(for error: Error) -> String {
-    let message = fullMessage(for: error)
-    let text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
-    return "brl: error: " + text
+  /// The one place that turns an error into what brl prints and its exit code, for every
+  /// command: nil for help and version output; a nil message when the command already printed
+  /// its own (``ExitCode``). Usage and input errors exit 2 (not ArgumentParser's 64, so scripts
+  /// see one code for "your input"), a failed measurement 1.
+  static func failure(for error: Error) -> (message: String?, status: Int32)? {
+    switch error {
+    case let code as ExitCode:
+      return (nil, code.rawValue)
+    case let error as MeasurementFailed:
+      return (error.description, 1)
+    case let error as DataError:
+      return (error.description, 2)
+    case let error as InputFailure:
+      return (error.description, 2)
+    case let error as RankingLossError:
+      return (error.description, 2)
+    case let error as DomainViolation:
+      return (error.description, 2)
+    case let error as BenchStoreError:
+      return (error.description, 2)
+    case let error as BenchPlan.Error:
+      return (error.description, 2)
+    case let error as NumberParsing.Error:
+      return (error.description, 2)
+    case let error as PathCheck.Error:
+      return ("\(error.path): \(error.description)", 2)
+    case let error as AtomicFile.Failure:
+      return (error.description, 2)
+    case let error as ReportError:
+      return (error.description, 2)
+    default:
+      if exitCode(for: error) == .success { return nil }
+      // ArgumentParser's usage errors and anything else: the message alone, on one line.
+      var text = message(for: error)
+      if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+      let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+      return (line.isEmpty ? "\(error)" : line, 2)
+    }
   }
 }

@@ -1,5 +1,6 @@
-/// One comparison `brl verify` makes: a method's result against a reference, and whether
-/// agreement is required (a disagreement fails the check) or only reported.
+/// One comparison `brl verify` plans: a method's result against a reference, and whether
+/// agreement is required (a disagreement fails the check) or only reported. Running it gives a
+/// ``FinishedCheck``, which holds the numbers.
 public struct ParityCheck: Sendable, Codable, Equatable {
   public enum Requirement: String, Sendable, Codable {
     /// brl claims these agree; a difference beyond tolerance is a failure.
@@ -61,28 +62,12 @@ public struct ParityCheck: Sendable, Codable, Equatable {
     }
   }
 
-  /// The outcome of a finished check.
-  public enum Verdict: String, Sendable, Codable {
-    /// A required agreement holds.
-    case ok
-    /// An informational comparison (whatever its size).
-    case info
-    /// A required agreement fails.
-    case fail
-  }
-
   /// What is compared with what.
   public var subject: Evaluation
   public var reference: Reference
   public var requirement: Requirement
   /// One line saying why the requirement is what it is.
   public var reason: String
-  /// The numbers, once computed. For a sampled naive reference, the compared values are the
-  /// sampled positives' FP_i (first) and then the sampled negatives' gradients.
-  public var comparison: ResultComparison?
-  /// Sampled naive only: the input position of each sampled negative, in comparison order.
-  public var sampledNegativeIndex: [Int]?
-
   public init(
     subject: Evaluation, reference: Reference, requirement: Requirement, reason: String
   ) {
@@ -99,32 +84,5 @@ public struct ParityCheck: Sendable, Codable, Equatable {
     self.init(
       subject: subject, reference: reference.map { .method($0) } ?? .stored,
       requirement: requirement, reason: reason)
-  }
-
-  /// ``Verdict/fail`` for a required comparison that does not agree (or was not made),
-  /// ``Verdict/ok`` for one that does, ``Verdict/info`` for an informational one.
-  public var verdict: Verdict {
-    guard requirement == .required else { return .info }
-    return comparison?.agrees == true ? .ok : .fail
-  }
-
-  /// Whether this check fails: a required comparison that does not agree.
-  public var failed: Bool { verdict == .fail }
-
-  /// Where the first disagreement is: "loss", "grad[i]", or for a sampled naive reference
-  /// "FP of sampled positive k" / "grad[i]".
-  public var firstDisagreement: String? {
-    guard let comparison, !comparison.agrees else { return nil }
-    guard let index = comparison.firstViolationIndex else { return "loss" }
-    return "\(comparedValue(index).kind)[\(comparedValue(index).index)]"
-  }
-
-  /// What compared value `index` is: a gradient element ("grad", its input index) or, for a
-  /// sampled naive reference, also a sampled positive's false-positive sum ("FP", its rank
-  /// among the sampled positives).
-  public func comparedValue(_ index: Int) -> (kind: String, index: Int) {
-    guard case .sampledNaive(let positives, _) = reference else { return ("grad", index) }
-    if index < positives { return ("FP", index) }
-    return ("grad", sampledNegativeIndex?[index - positives] ?? -1)
   }
 }

@@ -5,8 +5,9 @@
 /// NaN never agrees with anything (unlike `allclose(equal_nan=True)`): a NaN gradient is a
 /// defect worth failing on.
 public struct ResultComparison: Sendable, Equatable, Codable {
-  /// |loss − reference loss|.
-  public var lossDifference: Double
+  /// |loss − reference loss|, or nil when the losses were not compared (a sampled naive
+  /// reference has FP_i and gradients, no loss).
+  public var lossDifference: Double?
   /// max_i |g_i − r_i| and the index where it occurs (nil for an empty gradient).
   public var maxGradientDifference: Double
   public var maxGradientDifferenceIndex: Int?
@@ -23,8 +24,19 @@ public struct ResultComparison: Sendable, Equatable, Codable {
     loss: Double, gradient: [Double], referenceLoss: Double, referenceGradient: [Double],
     rtol: Double, atol: Double
   ) {
+    self.init(
+      loss: (loss, referenceLoss), gradient: gradient, referenceGradient: referenceGradient,
+      rtol: rtol, atol: atol)
+  }
+
+  /// Compares `gradient` with `referenceGradient`, and the losses when `loss` holds them (nil:
+  /// not compared, ``lossDifference`` is nil and only the gradients decide agreement).
+  public init(
+    loss: (value: Double, reference: Double)?, gradient: [Double], referenceGradient: [Double],
+    rtol: Double, atol: Double
+  ) {
     func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= atol + rtol * abs(b) }
-    lossDifference = abs(loss - referenceLoss)
+    lossDifference = loss.map { abs($0.value - $0.reference) }
     var worst = 0.0
     var worstIndex: Int? = nil
     var scale = 0.0
@@ -47,7 +59,8 @@ public struct ResultComparison: Sendable, Equatable, Codable {
     maxRelativeGradientDifference =
       scale > 0 ? worst / scale : (worst == 0 ? 0 : .infinity)
     firstViolationIndex = violation
-    agrees = sameLength && close(loss, referenceLoss) && violation == nil
+    let lossAgrees = loss.map { close($0.value, $0.reference) } ?? true
+    agrees = sameLength && lossAgrees && violation == nil
   }
 
   /// Compares two results.

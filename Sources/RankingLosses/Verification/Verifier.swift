@@ -108,6 +108,13 @@ public struct Verifier: Sendable {
     return checks
   }
 
+  /// A warning for a naive run forced in full on a large input (N × P > 2·10¹⁰), which can
+  /// take a while; nil when there is nothing to say.
+  public func naiveCostNote(count: Int, positives: Int) -> String? {
+    guard request.naive == .full, Double(count) * Double(positives) > 2e10 else { return nil }
+    return "naive is O(P·N); this can take a while (--naive auto samples it)"
+  }
+
   /// The number of distinct naive evaluations a full naive run makes for `losses`.
   public func naiveEvaluations(losses: [LossKind]) -> Int {
     var evaluations = Set<Evaluation>()
@@ -215,41 +222,49 @@ public struct Verifier: Sendable {
           uses[evaluation]! -= 1
           if uses[evaluation]! == 0 { results[evaluation] = nil }
         }
-        for var check in planned {
+        for check in planned {
           switch check.reference {
           case .method(let referenceEvaluation):
             // The subject first: the bucketed method's sort is the largest transient, and it
             // then runs while no other gradient is held.
             let subject = try result(check.subject).0
             let reference = try result(referenceEvaluation).0
-            check.comparison = ResultComparison(
-              subject, reference: reference, rtol: request.rtol, atol: request.atol)
+            outcome.checks.append(
+              FinishedCheck(
+                check,
+                comparison: ResultComparison(
+                  subject, reference: reference, rtol: request.rtol, atol: request.atol)))
             release(referenceEvaluation)
           case .sampledNaive:
             let (subject, capture) = try result(check.subject)
             let sample = samples[delta]!
-            check.reference = .sampledNaive(
+            var sampled = check
+            sampled.reference = .sampledNaive(
               positives: sample.positiveCount, negatives: sample.negativeCount)
-            check.comparison = sample.compare(
-              subject, capture, rtol: request.rtol, atol: request.atol)
-            check.sampledNegativeIndex = sample.negativeIndex
+            outcome.checks.append(
+              FinishedCheck(
+                sampled,
+                comparison: sample.compare(
+                  subject, capture, rtol: request.rtol, atol: request.atol),
+                sampledNegativeIndex: sample.negativeIndex))
             outcome.naive.sampledPositives = sample.positiveCount
             outcome.naive.sampledNegatives = sample.negativeCount
           case .stored:
             break
           }
           release(check.subject)
-          outcome.checks.append(check)
         }
         // Per image, reported: how far ranking per image moves the loss from the batch loss.
-        for var check in reported {
+        for check in reported {
           let (subject, reference) = (check.subject, check.reference.evaluation!)
-          check.comparison = ResultComparison(
-            try result(subject).0, reference: try result(reference).0, rtol: request.rtol,
-            atol: request.atol)
+          outcome.checks.append(
+            FinishedCheck(
+              check,
+              comparison: ResultComparison(
+                try result(subject).0, reference: try result(reference).0, rtol: request.rtol,
+                atol: request.atol)))
           release(subject)
           release(reference)
-          outcome.checks.append(check)
         }
         if planned.isEmpty {
           // Only one method: nothing to compare, but still evaluate it so the user sees it.
@@ -269,15 +284,17 @@ public struct Verifier: Sendable {
       if let violation = domain.violation(for: kind) { throw violation }
       let evaluation = Evaluation(
         loss: kind, delta: source.delta ?? kind.defaultDelta, method: source.method)
-      var check = ParityCheck(
+      let check = ParityCheck(
         subject: evaluation, reference: .stored, requirement: .required,
         reason: "reference result stored in the input")
       progress(evaluation.description)
       let result = try evaluation.rankingLoss.evaluate(input, method: evaluation.method)
-      check.comparison = ResultComparison(
-        loss: result.loss, gradient: result.gradient, referenceLoss: storedReference.loss,
-        referenceGradient: storedReference.gradient, rtol: request.rtol, atol: request.atol)
-      outcome.checks.append(check)
+      outcome.checks.append(
+        FinishedCheck(
+          check,
+          comparison: ResultComparison(
+            loss: result.loss, gradient: result.gradient, referenceLoss: storedReference.loss,
+            referenceGradient: storedReference.gradient, rtol: request.rtol, atol: request.atol)))
     }
     return outcome
   }
@@ -318,7 +335,7 @@ public struct VerificationOutcome: Sendable, Codable {
   public var losses: [LossKind] = []
   public var naive = NaiveRun()
   public var evaluations: [EvaluationSummary] = []
-  public var checks: [ParityCheck] = []
+  public var checks: [FinishedCheck] = []
 
   public init() {}
 

@@ -13,59 +13,34 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
     abstract: "Time the losses (naive, bucketed, exact) on synthetic data and record the run.",
-    discussion: """
-      Every combination of loss, method, P (positives) and N (negatives) is a point. Each point \
-      is evaluated --warmup times untimed, then --repeats times timed; brl reports the median, \
-      min, max and standard deviation of the wall time, the relevant negatives and buckets, the \
-      throughput and the peak RSS. The "floor" method is one pass that reads the logits and \
-      targets and writes a gradient: the memory-bandwidth floor under every method.
-
-      Counts accept 1e6, 1_000_000 and 1M (also k, G). --neg and --pos take lists (1e4,1e5) \
-      and ranges: 1e3..1e7 is a log grid with --steps-per-decade points per decade.
-
-      Synthetic data (deterministic for --seed, generated once per P and N, not timed): \
-      \(SyntheticData.modelDescription) --overlap moves the negatives up.
-
-      --images K spreads the examples over K images (contiguous runs, each image's logits \
-      shifted by its own offset ~ N(0, 1)) and times every method twice: ranked over the batch \
-      (the official loss) and per image (--group image of brl loss); the tables show both side \
-      by side, the per-image time with its ratio to the batch time.
-
-      Budget: a point whose time, predicted from the points already measured, exceeds --budget \
-      seconds (warm-ups and repeats together) is skipped and shown as "skipped"; a point that \
-      overruns stops after the repeat that crossed it. So naive never makes a sweep hang.
-
-      The run is recorded (unless --no-record) in --db, else $BRL_DB, else \
-      $XDG_DATA_HOME/brl/bench.sqlite, else ~/.local/share/brl/bench.sqlite; each point is \
-      committed as soon as it is measured. Ctrl-C keeps what was measured, marks the run \
-      interrupted and exits 130 (press it twice to stop at once). See `brl report`.
-
-      --json prints {"run": {...}, "measurements": [{"loss", "method", "delta", "positives", \
-      "negatives", "relevant_negatives", "buckets", "repeats", "median_s", "min_s", "max_s", \
-      "stddev_s", "peak_rss_bytes", "group", "images"}, ...]} (times in seconds). Peak RSS is VmHWM, reset before \
-      each point; it includes the input arrays.
-
-      Progress is shown on stderr when it is a terminal; a summary line is always printed there.
-      """
+    discussion: discussion
   )
 
-  @Option(help: "The loss: rs, ap, alrp or all.")
-  var loss: String = "rs"
+  @Option(
+    help: "Losses: rs, ap, alrp or all, comma-separated.",
+    transform: ItemList<LossKind>.init(parsing:))
+  var loss = ItemList<LossKind>([.rs], description: "rs")
 
   @Option(
     name: .customLong("method"),
     help:
-      "Methods, comma-separated or repeated (default: floor,naive,bucketed,exact; floor is always included)."
-  )
-  var methods: [String] = []
+      "Methods, comma-separated or repeated (default: floor,naive,bucketed,exact; floor is always included).",
+    transform: ItemList<BenchMethod>.init(parsing:))
+  var methods: [ItemList<BenchMethod>] = []
 
-  @Option(name: .customLong("pos"), help: "Values of P, the number of positives.")
-  var positives: String = "10,100,1000"
+  @Option(
+    name: .customLong("pos"), help: "Values of P, the number of positives (list or range).",
+    transform: CountGrid.init(parsing:))
+  var positives = try! CountGrid(parsing: "10,100,1000")
 
-  @Option(name: .customLong("neg"), help: "Values of N, the number of negatives (list or range).")
-  var negatives: String = "1e4,1e5,1e6"
+  @Option(
+    name: .customLong("neg"), help: "Values of N, the number of negatives (list or range).",
+    transform: CountGrid.init(parsing:))
+  var negatives = try! CountGrid(parsing: "1e4,1e5,1e6")
 
-  @Option(help: "Grid points per factor of 10 in a range a..b.")
+  @Option(
+    help: "Grid points per factor of 10 in a range a..b.",
+    transform: Parse.count(atMost: CountGrid.maxStepsPerDecade, "--steps-per-decade"))
   var stepsPerDecade: Int = 1
 
   @Option(
@@ -74,31 +49,40 @@ struct BenchCommand: ParsableCommand {
         + LossKind.allCases.map {
           "\($0.displayName) \(Format.number($0.defaultDelta))"
         }
-        .joined(separator: ", ") + ")."))
+        .joined(separator: ", ") + ")."),
+    transform: Parse.nonNegative)
   var delta: Double?
 
-  @Option(help: "Timed evaluations per point.")
+  @Option(
+    help: "Timed evaluations per point.",
+    transform: Parse.count(atMost: BenchPlan.maxRepeats, "--repeats"))
   var repeats: Int = 5
 
-  @Option(help: "Untimed evaluations per point before the timed ones.")
+  @Option(
+    help: "Untimed evaluations per point before the timed ones.",
+    transform: Parse.count(atMost: BenchPlan.maxRepeats, "--warmup"))
   var warmup: Int = 1
 
-  @Option(help: "Seed of the synthetic data.")
-  var seed: String = "1"
+  @Option(help: "Seed of the synthetic data.", transform: Parse.seed)
+  var seed: UInt64 = 1
 
-  @Option(help: "Shift of the negatives' logits towards the positives (use --overlap=-1 below 0).")
+  @Option(
+    help: "Shift of the negatives' logits towards the positives (use --overlap=-1 below 0).",
+    transform: Parse.real)
   var overlap: Double = 0
 
   @Option(
-    help: "Spread the examples over this many images and time both groupings (batch, image).")
+    help: "Spread the examples over this many images and time both groupings (batch, image).",
+    transform: Parse.count(atMost: 1 << 31, "--images"))
   var images: Int?
 
-  @Option(help: "Seconds a point may take; 'none' for no limit.")
-  var budget: String = "30"
+  @Option(help: "Seconds a point may take; 'none' for no limit.", transform: Budget.init(parsing:))
+  var budget = Budget(seconds: 30)
 
-  @Option(help: "The benchmark database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).")
-  var db: String?
-
+  @Option(
+    help: "The benchmark database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).",
+    transform: OutputFile.init(parsing:))
+  var db: OutputFile?
   @Flag(help: "Do not record the run.")
   var noRecord = false
 
@@ -113,29 +97,18 @@ struct BenchCommand: ParsableCommand {
 
   func validate() throws {
     if json && csv { throw ValidationError("choose one of --json and --csv") }
+    // The plan is checked in full (sizes against memory included) before anything is written.
+    try plan().validate()
   }
 
   func run() throws {
-    let plan: BenchPlan
-    do {
-      plan = try makePlan()
-      try plan.validate()
-    } catch {
-      printError("\(error)")
-      throw ExitCode(2)
-    }
-
-    let store: BenchStore?
+    let plan = try plan()
     var run = RunRecord(
       machine: .current(lookUpGitCommit: !noRecord), brlVersion: BRLVersion.string,
-      commandLine: BenchTerminal.commandLine, seed: Int(plan.seed), overlap: plan.overlap)
-    do {
-      store = noRecord ? nil : try BenchStore(path: db ?? BenchStore.defaultPath())
-      if let store { run = try store.beginRun(run) }
-    } catch {
-      printError("\(error)")
-      throw ExitCode(2)
-    }
+      commandLine: BenchTerminal.commandLine, seed: Int(clamping: plan.seed),
+      overlap: plan.overlap)
+    let store = noRecord ? nil : try BenchStore(path: db?.path ?? BenchStore.defaultPath())
+    if let store { run = try store.beginRun(run) }
 
     let interrupt = BenchInterrupt()
     interrupt.install()
@@ -153,18 +126,14 @@ struct BenchCommand: ParsableCommand {
     } catch {
       BenchTerminal.clearStatus()
       if let store, let id = run.id { try? store.finishRun(id, status: .failed) }
-      printError("\(error)")
-      throw ExitCode(error is BenchStoreError ? 2 : 1)
+      throw error is BenchStoreError ? error : MeasurementFailed(error: error)
     }
     BenchTerminal.clearStatus()
 
     run.status = outcome.interrupted ? .interrupted : .complete
     run.finishedAt = Date()
-    if let store, let id = run.id {
-      do { try store.finishRun(id, status: run.status, at: run.finishedAt!) } catch {
-        printError("\(error)")
-        throw ExitCode(2)
-      }
+    if let store, let id = run.id, let finished = run.finishedAt {
+      try store.finishRun(id, status: run.status, at: finished)
     }
 
     if json {
@@ -185,29 +154,17 @@ struct BenchCommand: ParsableCommand {
     if outcome.interrupted { throw ExitCode(130) }
   }
 
-  private func makePlan() throws -> BenchPlan {
-    let losses: [LossKind]
-    if loss == "all" {
-      losses = LossKind.allCases
-    } else if let kind = LossKind(rawValue: loss) {
-      losses = [kind]
-    } else {
-      throw BenchPlan.Error(description: "unknown loss '\(loss)' (rs, ap, alrp or all)")
-    }
+  /// The plan the options describe (checked by ``BenchPlan/validate(physicalMemory:)``).
+  private func plan() throws -> BenchPlan {
     // The floor row is always measured: every table compares against it.
-    var methodNames = methods.flatMap { $0.split(separator: ",").map(String.init) }
-    if !methodNames.isEmpty && !methodNames.contains(BenchMethod.floor.rawValue) {
-      methodNames.insert(BenchMethod.floor.rawValue, at: 0)
-    }
-    let budgetSeconds: Double? = budget == "none" ? nil : try NumberParsing.real(budget)
-    let seedValue = try NumberParsing.count(seed)
+    var methodList = methods.flatMap(\.items)
+    if !methodList.isEmpty && !methodList.contains(.floor) { methodList.insert(.floor, at: 0) }
     return BenchPlan(
-      losses: losses,
-      methods: methodNames.isEmpty ? BenchMethod.all : methodNames.map(BenchMethod.init(rawValue:)),
-      positives: try NumberParsing.counts(positives, stepsPerDecade: stepsPerDecade),
-      negatives: try NumberParsing.counts(negatives, stepsPerDecade: stepsPerDecade),
-      delta: delta, repeats: repeats, warmup: warmup, seed: UInt64(seedValue), overlap: overlap,
-      budget: budgetSeconds, images: images)
+      losses: loss.items, methods: methodList.isEmpty ? BenchMethod.all : methodList,
+      positives: try positives.values(stepsPerDecade: stepsPerDecade),
+      negatives: try negatives.values(stepsPerDecade: stepsPerDecade),
+      delta: delta, repeats: repeats, warmup: warmup, seed: seed, overlap: overlap,
+      budget: budget.seconds, images: images)
   }
 
   private func summary(_ outcome: BenchOutcome, run: RunRecord, store: BenchStore?, seconds: Double)

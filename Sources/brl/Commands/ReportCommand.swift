@@ -40,26 +40,34 @@ struct ReportCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: ArgumentHelp("A run id or 'latest'.", valueName: "run"))
-  var runText: String?
-
-  @Option(help: "Compare with this base run id.")
-  var compare: String?
-
-  @Option(help: "Compare with a run exported by `--json` (a file).")
-  var baseline: String?
+  @Argument(
+    help: ArgumentHelp("A run id or 'latest'.", valueName: "run"),
+    transform: RunSelector.init(parsing:))
+  var runText: RunSelector?
 
   @Option(
-    help: "With a comparison: exit 1 if a point's min time is slower by more than this (e.g. 10%).")
-  var failIfSlower: String?
+    help: "Compare with this base run (an id or 'latest').", transform: RunSelector.init(parsing:))
+  var compare: RunSelector?
 
-  @Option(help: "The benchmark database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).")
-  var db: String?
+  @Option(
+    help: "Compare with a run exported by `--json` (a file).", transform: InputFile.init(parsing:))
+  var baseline: InputFile?
+
+  @Option(
+    help: "With a comparison: exit 1 if a point's min time is slower by more than this (e.g. 10%).",
+    transform: Parse.percentage)
+  var failIfSlower: Double?
+
+  @Option(
+    help: "The benchmark database (default: $BRL_DB or $XDG_DATA_HOME/brl/bench.sqlite).",
+    transform: DatabaseFile.init(parsing:))
+  var db: DatabaseFile?
 
   @Option(
     help: ArgumentHelp(
-      "With a comparison: also write it as JUnit XML to this file, for CI.", valueName: "file"))
-  var junit: String?
+      "With a comparison: also write it as JUnit XML to this file, for CI.", valueName: "file"),
+    transform: OutputFile.init(parsing:))
+  var junit: OutputFile?
 
   @Flag(help: "Export as JSON.")
   var json = false
@@ -76,7 +84,12 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "List the comparisons recorded by `brl verify --record`, newest first.")
   var parity = false
 
-  @Option(help: "With --parity: show only the newest N comparisons.")
+  /// The most parity rows --limit asks for.
+  static let maxLimit = 1_000_000_000
+
+  @Option(
+    help: "With --parity: show only the newest N comparisons.",
+    transform: Parse.count(atMost: maxLimit, "--limit"))
   var limit: Int?
 
   func validate() throws {
@@ -100,26 +113,19 @@ struct ReportCommand: ParsableCommand {
   }
 
   func run() throws {
-    do {
-      if parity {
-        try listParity()
-      } else if compare != nil || baseline != nil {
-        try runComparison()
-      } else if let runText {
-        try show(runText)
-      } else {
-        try list()
-      }
-    } catch let error as ExitCode {
-      throw error
-    } catch {
-      printError("\(error)")
-      throw ExitCode(2)
+    if parity {
+      try listParity()
+    } else if compare != nil || baseline != nil {
+      try runComparison()
+    } else if let runText {
+      try show(runText)
+    } else {
+      try list()
     }
   }
 
   private func openStore() throws -> BenchStore {
-    try BenchStore(path: db ?? BenchStore.defaultPath(), mode: .readOnly)
+    try BenchStore(path: db?.path ?? BenchStore.defaultPath(), mode: .readOnly)
   }
 
   private func listParity() throws {
@@ -134,10 +140,7 @@ struct ReportCommand: ParsableCommand {
       print("No parity results in \(store.path) (record some with `brl verify --record`).")
       return
     }
-    func number(_ value: Double?) -> String {
-      guard let value else { return "nan" }
-      return value == 0 ? "0" : String(format: "%.2e", value)
-    }
+    func number(_ value: Double?) -> String { value.map(Format.scientific) ?? "nan" }
     var table = TextTable(columns: [
       .init("id"), .init("recorded", .left), .init("input", .left), .init("fnv1a64/size", .left),
       .init("loss", .left), .init("δ"), .init("method", .left), .init("vs", .left),
@@ -152,18 +155,6 @@ struct ReportCommand: ParsableCommand {
       ])
     }
     print(table.text(), terminator: "")
-  }
-
-  /// A run id or `latest`.
-  private func resolveRun(_ text: String, in store: BenchStore, excluding: Int64? = nil) throws
-    -> Int64
-  {
-    if text == "latest" { return try store.latestRun(excluding: excluding).id! }
-    guard let id = Int64(text) else {
-      throw ReportError(description: "'\(text)' is not a run id (a number or 'latest')")
-    }
-    _ = try store.run(id: id)
-    return id
   }
 
   private func list() throws {
@@ -186,9 +177,9 @@ struct ReportCommand: ParsableCommand {
         .text(), terminator: "")
   }
 
-  private func show(_ text: String) throws {
+  private func show(_ selector: RunSelector) throws {
     let store = try openStore()
-    let document = try store.document(runID: try resolveRun(text, in: store))
+    let document = try store.document(runID: try store.resolve(selector))
     if json {
       print(try document.jsonString(), terminator: "")
     } else if csv {
@@ -209,10 +200,10 @@ struct ReportCommand: ParsableCommand {
     if json || csv {
       throw ReportError(description: "a comparison is text or --markdown")
     }
-    let threshold = try failIfSlower.map(NumberParsing.fraction)
+    let threshold = failIfSlower
     let base: BenchDocument
     let store: BenchStore
-    if let baseline {
+    if let baseline = baseline?.path {
       let data: Data
       do { data = try Data(contentsOf: URL(fileURLWithPath: baseline)) } catch {
         throw ReportError(description: "cannot read the baseline \(baseline)")
@@ -223,11 +214,11 @@ struct ReportCommand: ParsableCommand {
       store = try openStore()
     } else {
       store = try openStore()
-      base = try store.document(runID: try resolveRun(compare!, in: store))
+      base = try store.document(runID: try store.resolve(compare ?? .latest))
     }
     let candidateID: Int64
     if let runText {
-      candidateID = try resolveRun(runText, in: store)
+      candidateID = try store.resolve(runText)
     } else {
       do {
         candidateID = try store.latestRun(excluding: baseline == nil ? base.run.id : nil).id!
@@ -240,8 +231,8 @@ struct ReportCommand: ParsableCommand {
     let comparison = Comparison(base: base.measurements, candidate: candidate.measurements)
     let verdict = threshold.map { comparison.verdict(failIfSlower: $0) }
     let baseName =
-      baseline.map { "baseline \($0) (run \(base.run.id.map(String.init) ?? "-"))" }
-      ?? "base run \(base.run.id!)"
+      baseline.map { "baseline \($0.path) (run \(base.run.id.map(String.init) ?? "-"))" }
+      ?? "base run \(base.run.id.map(String.init) ?? "-")"
     let title = "Run \(candidateID) compared with \(baseName)"
     let table = comparison.table(threshold: threshold)
     if markdown {
@@ -265,7 +256,7 @@ struct ReportCommand: ParsableCommand {
         name: title, threshold: threshold,
         hostname: MachineInfo.current(lookUpGitCommit: false).hostName
       )
-      .write(to: junit)
+      .write(to: junit.path)
     }
     if let verdict, !verdict.passed { throw ExitCode(1) }
   }

@@ -43,24 +43,26 @@ extension VerifyReport.Input {
         suite.properties.append(
           ("\(name): sampled", "\(positives) positives, \(negatives) negatives"))
       }
-      if let comparison = check.comparison {
-        suite.properties += [
-          ("\(name): loss_difference", "\(comparison.lossDifference)"),
-          ("\(name): max_abs_grad_difference", "\(comparison.maxGradientDifference)"),
-          (
-            "\(name): max_abs_grad_difference_index",
-            comparison.maxGradientDifferenceIndex.map(String.init) ?? "none"
-          ),
-          ("\(name): max_rel_grad_difference", "\(comparison.maxRelativeGradientDifference)"),
-        ]
-      }
+      let comparison = check.comparison
+      let lossDifference = comparison.lossDifference.map(Format.exact) ?? "n/a"
+      suite.properties += [
+        ("\(name): loss_difference", lossDifference),
+        ("\(name): max_abs_grad_difference", Format.exact(comparison.maxGradientDifference)),
+        (
+          "\(name): max_abs_grad_difference_index",
+          comparison.maxGradientDifferenceIndex.map(String.init) ?? "none"
+        ),
+        (
+          "\(name): max_rel_grad_difference",
+          Format.exact(comparison.maxRelativeGradientDifference)
+        ),
+      ]
       if check.failed {
         let numbers =
-          check.comparison.map {
-            " (|Δloss| \($0.lossDifference), max |Δgrad| \($0.maxGradientDifference))"
-          } ?? ""
+          " (|Δloss| \(lossDifference), max |Δgrad| "
+          + "\(Format.exact(comparison.maxGradientDifference)))"
         result = .failure(
-          message: "\(name): first disagreement at \(check.firstDisagreement ?? "the loss")"
+          message: "\(name): first disagreement at \(check.firstDisagreement ?? .loss)"
             + numbers,
           type: check.requirement.rawValue,
           details: "\(check.reason). Agreement: |a - b| <= atol + rtol*|b| for the loss and "

@@ -4,8 +4,9 @@ import BRLData
 /// How to read the INPUT files: the options every command that takes an input shares.
 struct InputOptions: ParsableArguments {
   @Option(
-    help: "A second file holding the targets, when INPUT holds only the logits (.npy or raw).")
-  var targets: String?
+    help: "A second file holding the targets, when INPUT holds only the logits (.npy or raw).",
+    transform: InputFile.init(parsing:))
+  var targets: InputFile?
 
   @Option(
     help:
@@ -26,35 +27,27 @@ struct InputOptions: ParsableArguments {
         rows: an (N,2) array, one (logit, target) row per example; columns: a (2,N) array, \
         logits in row 0 and targets in row 1. Needed only for a (2,2) array. For raw input: \
         interleaved (logit, target pairs) or planar (all logits, then all targets).
-        """))
-  var layout: String?
+        """),
+    transform: InputLayout.init(parsing:))
+  var layout: InputLayout?
 
   @Option(
     name: .customLong("image-ids"),
     help: ArgumentHelp(
       "A 1-D integer .npy with the image of each example, for --group image (when INPUT "
-        + "has no image_ids key or field)."))
-  var imageIDs: String?
+        + "has no image_ids key or field)."),
+    transform: InputFile.init(parsing:))
+  var imageIDs: InputFile?
 
   /// The reader's options.
-  func loadOptions() throws -> LoadOptions {
+  func loadOptions() -> LoadOptions {
     var options = LoadOptions()
-    options.targetsPath = targets
+    options.targetsPath = targets?.path
     options.format = format
     options.rawDType = dtype
     options.endian = endian
-    options.imageIDsPath = imageIDs
-    if let layout {
-      if let arrayLayout = ArrayLayout(rawValue: layout) {
-        options.layout = arrayLayout
-      } else if let rawLayout = RawLayout(rawValue: layout) {
-        options.rawLayout = rawLayout
-      } else {
-        throw ValidationError(
-          "--layout must be rows or columns (2-D arrays) or interleaved or planar (raw), not '\(layout)'"
-        )
-      }
-    }
+    options.imageIDsPath = imageIDs?.path
+    layout?.apply(to: &options)
     return options
   }
 

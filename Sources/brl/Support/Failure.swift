@@ -1,7 +1,4 @@
-import ArgumentParser
-import BRLData
 import Foundation
-import RankingLosses
 
 /// Prints `message` to standard error, prefixed like every brl error.
 func printError(_ message: String) {
@@ -13,16 +10,16 @@ func printNote(_ message: String) {
   FileHandle.standardError.write(Data("brl: \(message)\n".utf8))
 }
 
-/// Runs `body`; a bad input (unreadable, malformed, outside the loss's domain) is reported on
-/// standard error and becomes exit code 2. `path` names the input in messages that do not.
-func reportingBadInput<R>(path: String, _ body: () throws -> R) throws -> R {
-  do {
-    return try body()
-  } catch let error as DataError {
-    printError(error.description)
-    throw ExitCode(2)
-  } catch let error as RankingLossError {
-    printError("\(path): \(error.description)")
-    throw ExitCode(2)
-  }
+/// An error about a named input whose own message does not name it (a ``RankingLossError``):
+/// printed as `path: error` (exit 2, ``BRL/failure(for:)``).
+struct InputFailure: Error, CustomStringConvertible {
+  var path: String
+  var error: Error
+  var description: String { "\(path): \(error)" }
+}
+
+/// A benchmark that stopped on an error other than the database's (exit 1).
+struct MeasurementFailed: Error, CustomStringConvertible {
+  var error: Error
+  var description: String { "\(error)" }
 }

@@ -1,0 +1,56 @@
+import RankingLosses
+
+extension Dump {
+  /// Evaluates `evaluation` on this dump (ranked per image when it says so): checks the values
+  /// against the loss's domain and, per image, that the dump has image ids first. Every error
+  /// names the file: a ``DataError``.
+  public func evaluate(_ evaluation: Evaluation) throws -> LossResult {
+    try validate(for: evaluation.loss)
+    let grouping: Grouping = evaluation.isPerImage ? .image : .batch
+    if grouping == .image { try requireImageIDs() }
+    do {
+      return try withInput { input in
+        var input = input
+        input.grouping = grouping
+        return try evaluation.rankingLoss.evaluate(input, method: evaluation.method)
+      }
+    } catch let error as RankingLossError {
+      throw DataError(path: path, reason: error.description)
+    } catch let violation as DomainViolation {
+      throw dataError(violation)
+    }
+  }
+
+  /// The reference result stored in the dump (`ref_loss` with `ref_grad`), when both are there;
+  /// `note` says why a lone one is not used (they only make sense together), else nil.
+  public var storedReference: (reference: StoredReference?, note: String?) {
+    switch (referenceLoss, referenceGradient) {
+    case (let loss?, let gradient?):
+      return (StoredReference(loss: loss, gradient: gradient), nil)
+    case (nil, nil):
+      return (nil, nil)
+    default:
+      return (nil, "\(path): ref_loss and ref_grad go together; the one given is not checked")
+    }
+  }
+}
+
+extension Dump {
+  /// Runs the parity checks of `request` on this dump (``Verifier``), with the stored reference
+  /// when the dump has one. Every error names the file: a ``DataError``.
+  public func verify(
+    _ request: VerificationRequest, progress: (String) -> Void = { _ in }
+  ) throws -> VerificationOutcome {
+    if request.grouping == .image { try requireImageIDs() }
+    do {
+      return try withInput { input in
+        try Verifier(request).run(
+          input, storedReference: storedReference.reference, progress: progress)
+      }
+    } catch let error as RankingLossError {
+      throw DataError(path: path, reason: error.description)
+    } catch let violation as DomainViolation {
+      throw dataError(violation)
+    }
+  }
+}
