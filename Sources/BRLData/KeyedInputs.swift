@@ -172,7 +172,7 @@ struct KeyedInputs {
         case .array: add(quoted)
         case .list(let items, let kind):
           if items.allSatisfy({ if case .array = $0 { true } else { false } }) || depth >= 6 {
-            add("\(quoted) (\(kind) of \(items.count))")
+            add("\(quoted) (a \(kind) of \(items.count))")
           } else {
             walk(child, path, depth: depth + 1)
           }

@@ -56,7 +56,8 @@ extension VerifyReport.Input {
       summary +=
         "\n  FAIL \(check.subject) vs \(check.reference.description): first disagreement at \(index)"
     }
-    return [header, "", results.text(), checkLines.joined(separator: "\n"), summary]
+    let ignored = ignoredKeys.isEmpty ? [] : ["ignored: " + ignoredKeys.joined(separator: ", ")]
+    return ([header] + ignored + ["", results.text(), checkLines.joined(separator: "\n"), summary])
       .joined(separator: "\n")
   }
 
