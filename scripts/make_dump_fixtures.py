@@ -135,6 +135,11 @@ torch.save({"flat_labels": [t[:500], t[500:]], "cfg": "side"}, p("side_targets.p
 save_file({"image_ids": ids[:, None].contiguous()}, p("side_ids.safetensors"))
 twin("side", logits=l, targets=t, image_ids=ids)
 
+# 10. one level in a list: used as it is (mapped, not copied)
+l, t = det(30, 700)
+torch.save({"logits": [l], "targets": [t]}, p("one_level.pt"))
+twin("one_level", logits=l, targets=t)
+
 
 # Bad: a disallowed global inside a key brl does not use (a pickle calling os.system if an unsafe
 # loader reads it); the tensors brl needs are fine.

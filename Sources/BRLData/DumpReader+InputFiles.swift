@@ -21,7 +21,8 @@ extension DumpReader {
     var file = InputFile(array: NPYArray.make([Double]()), notes: [], ignoredKeys: [])
     let format: InputFormat? =
       data.hasBytes(NPYReader.magic, at: 0)
-      ? .npy : role == .targets && options.format == .raw ? .raw : try? detectFormat(data, path: path)
+      ? .npy
+      : role == .targets && options.format == .raw ? .raw : try? detectFormat(data, path: path)
     func keyed(_ contents: TensorFile) throws {
       switch contents {
       case .single(let array): file.array = array
@@ -45,7 +46,9 @@ extension DumpReader {
         dataOffset: 0)
       file.notes = [raw.note("targets", layout: nil)]
     default:
-      let formats = role == .targets ? ".npy, raw, .npz, .pt or .safetensors" : ".npy, .npz, .pt or .safetensors"
+      let formats =
+        role == .targets
+        ? ".npy, raw, .npz, .pt or .safetensors" : ".npy, .npz, .pt or .safetensors"
       throw DataError(
         path: path, reason: "expected \(what) as \(formats), found \(data.quotedBytes())")
     }

@@ -136,7 +136,8 @@ struct KeyedInputs {
         }
         if !found { return nil }
       case .list(let items, _):
-        guard let index = Int(rest.first!), String(index) == rest.first!, items.indices.contains(index)
+        guard let index = Int(rest.first!), String(index) == rest.first!,
+          items.indices.contains(index)
         else { return nil }
         entry = items[index]
         canonical.append(rest.first!)
@@ -274,7 +275,8 @@ struct KeyedInputs {
         }
       }
     }
-    return NPYArray(dtype: first.dtype, shape: shape, fortranOrder: false, storage: bytes, dataOffset: 0)
+    return NPYArray(
+      dtype: first.dtype, shape: shape, fortranOrder: false, storage: bytes, dataOffset: 0)
   }
 }
 

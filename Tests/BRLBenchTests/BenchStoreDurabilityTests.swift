@@ -44,12 +44,13 @@ import Testing
   }
 
   @Test func aParityRowMadeFromACheck() {
-    var check = ParityCheck(
-      subject: Evaluation(loss: .rs, delta: 0.5, method: .bucketed),
-      reference: Evaluation(loss: .rs, delta: 0.5, method: .naive), requirement: .required,
-      reason: "test")
-    check.comparison = ResultComparison(
-      loss: 1, gradient: [0, 1], referenceLoss: 1, referenceGradient: [0, 2], rtol: 0, atol: 0)
+    let check = FinishedCheck(
+      ParityCheck(
+        subject: Evaluation(loss: .rs, delta: 0.5, method: .bucketed),
+        reference: Evaluation(loss: .rs, delta: 0.5, method: .naive), requirement: .required,
+        reason: "test"),
+      comparison: ResultComparison(
+        loss: 1, gradient: [0, 1], referenceLoss: 1, referenceGradient: [0, 2], rtol: 0, atol: 0))
     let record = ParityRecord(
       check, createdAt: Date(timeIntervalSince1970: 0), inputPath: "in.npz",
       input: FileFingerprint(hash: "00", size: 1), rtol: 0, atol: 0, brlVersion: "t",
