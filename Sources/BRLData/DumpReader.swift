@@ -21,6 +21,14 @@ import Foundation
 ///   storages (offset, strides) and bfloat16 included. See ``TorchArchive``, ``TorchPickle``
 ///   (nothing in the file is run) and ``SafetensorsFile``.
 ///
+/// In the containers (.npz, torch.save, safetensors) each input is found by ``KeyedInputs``: at
+/// its ``LoadOptions/keys`` path (nested dicts and lists, `outputs.cls`, `levels.0`) or by its
+/// default names (brl's, and the official code's `flat_preds` and `flat_labels`). Entries brl
+/// does not use are not interpreted (a numpy object member is never unpickled) and are listed
+/// in ``Dump/ignoredKeys``; a list of per-level tensors is concatenated along the first
+/// dimension; (N, 1) logits with (N,) targets (or the reverse) are read as (N,)
+/// (``Dump/readingNotes`` says so). `--targets` and `--image-ids` files may be containers too.
+///
 /// Logits must be float (f2, f4, f8, bfloat16); targets may be float, integer or bool.
 public enum DumpReader {
   public static func load(_ path: String, options: LoadOptions = .init()) throws -> Dump {

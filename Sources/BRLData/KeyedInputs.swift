@@ -47,11 +47,6 @@ struct KeyedInputs {
     return (DumpKeys.defaultNames[role] ?? []).map { EntryPath(components: [$0]) }
   }
 
-  /// Whether `role`'s entry is present (without reading it).
-  func has(_ role: Role) -> Bool {
-    candidates(role).contains { locate($0) != nil }
-  }
-
   /// The array of `role`, or nil when it is absent and no `--keys` path names it.
   ///
   /// - Throws: ``DataError`` when `--keys` names a path that is not there (listing the keys
