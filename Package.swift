@@ -37,10 +37,15 @@ let package = Package(
     ),
     // How brl's output looks: text tables, number formats, the JSON set-up, JUnit XML.
     .target(name: "BRLFormat", exclude: ["README.md"]),
+    // The seeded generator (SplitMix64) and the portable log/cos behind synthetic data and the
+    // tests' random inputs: the same bits for a seed on every machine.
+    .target(name: "BRLRandom"),
     // Synthetic data, the benchmark runner, the SQLite store, tables and charts.
     .target(
       name: "BRLBench",
-      dependencies: ["RankingLosses", "BRLFormat", .product(name: "GRDB", package: "GRDB.swift")],
+      dependencies: [
+        "RankingLosses", "BRLFormat", "BRLRandom", .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       exclude: ["README.md"]
     ),
     // The command line.
@@ -49,17 +54,22 @@ let package = Package(
       dependencies: [
         "RankingLosses", "BRLData", "BRLBench", "BRLFormat",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      plugins: ["BuildCommit"]
     ),
+    // Writes the git commit of the checkout into `brl` at build time, for `brl --version`.
+    .plugin(name: "BuildCommit", capability: .buildTool()),
     .testTarget(
       name: "RankingLossesTests",
       dependencies: [
-        "RankingLosses", "BRLData",
+        "RankingLosses", "BRLData", "BRLRandom",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
-    .testTarget(name: "BRLDataTests", dependencies: ["BRLData", "RankingLosses"]),
-    .testTarget(name: "BRLBenchTests", dependencies: ["BRLBench", "BRLFormat", "RankingLosses"]),
+    .testTarget(name: "BRLDataTests", dependencies: ["BRLData", "RankingLosses", "BRLRandom"]),
+    .testTarget(
+      name: "BRLBenchTests", dependencies: ["BRLBench", "BRLFormat", "BRLRandom", "RankingLosses"]),
+    .testTarget(name: "BRLRandomTests", dependencies: ["BRLRandom"]),
     .testTarget(name: "BRLFormatTests", dependencies: ["BRLFormat"]),
     // Runs the built `brl` executable end to end.
     .testTarget(name: "brlTests", dependencies: ["brl", "BRLData", "BRLFormat", "RankingLosses"]),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the README's table of bad inputs: runs brl on every case of fixtures/cli-bad/cases.tsv
+# Prints the table of bad inputs in docs/bad-input.md: runs brl on every case of fixtures/cli-bad/cases.tsv
 # and shows the exit status and the message. Usage: scripts/bad-inputs.sh [path/to/brl]
 set -u
 cd "$(dirname "$0")/.."

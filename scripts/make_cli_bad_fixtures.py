@@ -1,5 +1,5 @@
-"""Writes fixtures/cli-bad/: small inputs that brl must refuse with exit 2 (see the README's
-table of bad inputs and Tests/brlTests/BadInputTests.swift). Deterministic."""
+"""Writes fixtures/cli-bad/: small inputs that brl must refuse with exit 2 (see the table in
+docs/bad-input.md and Tests/brlTests/BadInputTests.swift). Deterministic."""
 import numpy as np, os
 
 d = "fixtures/cli-bad"

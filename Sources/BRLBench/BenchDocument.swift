@@ -5,7 +5,7 @@ import Foundation
 ///
 /// `brl bench --json` and `brl report RUN --json` write it; `brl report --baseline FILE.json`
 /// reads it back, so a CI job can keep a baseline in its repository. Keys are snake_case, times
-/// in seconds, dates ISO 8601; fields may be added but are never renamed (see the README).
+/// in seconds, dates ISO 8601; fields may be added but are never renamed (see docs/json.md).
 public struct BenchDocument: Codable, Sendable, Equatable {
   public var run: RunRecord
   public var measurements: [BenchMeasurement]

@@ -1,3 +1,4 @@
+import BRLFormat
 import Foundation
 import RankingLosses
 
@@ -25,7 +26,8 @@ public struct BenchPlan: Sendable, Equatable {
   /// The most seconds a point may take (all its warm-ups and repeats), or `nil` for no limit.
   ///
   /// A point whose predicted time exceeds it is skipped, not run; see ``TimePredictor``. A point
-  /// that runs over anyway stops after the repeat that crossed the limit (keeping at least one).
+  /// that runs over anyway stops after the repeat that crossed the limit (keeping at least one);
+  /// one that runs over while warming up skips its other warm-ups and times one repeat.
   public var budget: Double?
   /// Spread the synthetic examples over this many images (see ``SyntheticData``) and measure
   /// every loss method both ranked over the batch and per image; nil: one batch, no images.
@@ -120,7 +122,7 @@ public struct BenchPlan: Sendable, Equatable {
   }
 
   private static func gibibytes(_ bytes: Double) -> String {
-    String(format: "%.1f", bytes / 1_073_741_824)
+    Format.fixed(bytes / 1_073_741_824, digits: 1)
   }
 
   /// δ for `loss`.

@@ -191,7 +191,7 @@ public struct BenchReport: Sendable {
           var cell = Format.time(m.medianSeconds)
           if group != "batch" {
             if let batch = byMethod["\(method)/batch"]?.medianSeconds, batch > 0 {
-              cell += " (" + String(format: "%.2f", m.medianSeconds / batch) + ")"
+              cell += " (" + Format.fixed(m.medianSeconds / batch, digits: 2) + ")"
             }
           } else if method != .naive && method != .floor, let naive, m.medianSeconds > 0 {
             cell += " " + Format.ratio(naive / m.medianSeconds)
@@ -269,7 +269,7 @@ public struct BenchReport: Sendable {
   static func exponentLine(_ title: String, _ exponents: [(BenchMethod, Double)]) -> String {
     guard !exponents.isEmpty else { return "" }
     return title + ": "
-      + exponents.map { "\($0.0) \(String(format: "%.2f", abs($0.1) < 0.005 ? 0 : $0.1))" }.joined(
+      + exponents.map { "\($0.0) \(Format.fixed(abs($0.1) < 0.005 ? 0 : $0.1, digits: 2))" }.joined(
         separator: ", ") + "\n"
   }
 

@@ -96,7 +96,8 @@ public struct BenchRunner: Sendable {
       var times: [Double] = []
       var statistics: LossResult.Statistics? = nil
       var spent = 0.0
-      for evaluation in 0..<(plan.warmup + plan.repeats) {
+      var evaluation = 0
+      while evaluation < plan.warmup + plan.repeats {
         if isCancelled() { return nil }
         onEvaluation(evaluation + 1)
         var result: LossResult? = nil
@@ -109,10 +110,16 @@ public struct BenchRunner: Sendable {
         let seconds = (clock.now - start).inSeconds
         statistics = result?.statistics ?? statistics
         spent += seconds
+        let overBudget = plan.budget.map { spent > $0 } ?? false
         if evaluation >= plan.warmup {
           times.append(seconds)
-          if let budget = plan.budget, spent > budget { break }
+          if overBudget { break }
+        } else if overBudget {
+          // Over budget while warming up: skip the other warm-ups, time one repeat.
+          evaluation = plan.warmup
+          continue
         }
+        evaluation += 1
       }
       let summary = SampleSummary(times)
       return BenchMeasurement(

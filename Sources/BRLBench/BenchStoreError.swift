@@ -1,3 +1,4 @@
+import BRLFormat
 import Foundation
 
 /// Why the benchmark database cannot be used. Each case names the file and says what to do, so
@@ -52,7 +53,7 @@ public enum BenchStoreError: Error, Equatable, CustomStringConvertible {
         + "-shm files even to read it); copy it to a writable folder or pass another --db"
     case .busy(let path, let seconds):
       "the database \(path) stayed locked by another process: waited "
-        + String(format: "%.1f", seconds) + " s; try again"
+        + Format.fixed(seconds, digits: 1) + " s; try again"
     }
   }
 }

@@ -34,8 +34,13 @@ public struct FileFingerprint: Sendable, Equatable, Codable {
 
   /// Reads the file at `path` in 1 MiB chunks (it is never held whole in memory).
   ///
-  /// - Throws: the error of opening or reading the file.
+  /// - Throws: the error of opening or reading the file; ``NotARegularFile`` for a folder, a
+  ///   device or a FIFO (`/dev/zero` would never end).
   public init(path: String) throws {
+    var info = stat()
+    guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+      throw NotARegularFile(path: path)
+    }
     let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
     defer { try? handle.close() }
     var state = FNV1a64()
@@ -47,6 +52,12 @@ public struct FileFingerprint: Sendable, Equatable, Codable {
       size += Int64(chunk.count)
     }
     self.init(hash: state.hex, size: size)
+  }
+
+  /// Why a path cannot be hashed: it is not a regular file (or does not exist).
+  public struct NotARegularFile: Error, CustomStringConvertible {
+    public var path: String
+    public var description: String { "\(path): expected a regular file" }
   }
 
   /// `hash/size`, e.g. `cbf29ce484222325/0`.

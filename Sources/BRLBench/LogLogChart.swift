@@ -75,10 +75,10 @@ public struct LogLogChart: Sendable {
     let rows = max(height, 2)
 
     func column(_ x: Double) -> Int {
-      Int(((x - Double(xLow)) / Double(xHigh - xLow) * Double(plotWidth - 1)).rounded())
+      Self.cell((x - Double(xLow)) / Double(xHigh - xLow) * Double(plotWidth - 1), count: plotWidth)
     }
     func row(_ y: Double) -> Int {
-      Int(((y - Double(yLow)) / Double(yHigh - yLow) * Double(rows - 1)).rounded())
+      Self.cell((y - Double(yLow)) / Double(yHigh - yLow) * Double(rows - 1), count: rows)
     }
 
     var grid = [[Character]](
@@ -91,7 +91,7 @@ public struct LogLogChart: Sendable {
     }
 
     // y ticks at every decade, or every k-th if they would crowd the rows.
-    let yStep = max(1, Int((Double(yHigh - yLow + 1) / Double(rows / 2)).rounded(.up)))
+    let yStep = max(1, (yHigh - yLow + 1 + rows / 2 - 1) / max(rows / 2, 1))
     var yTickLabels: [Int: String] = [:]
     for decade in stride(from: yLow, through: yHigh, by: yStep) {
       yTickLabels[row(Double(decade))] = Self.label(decade: decade, axis: yAxis)
@@ -134,10 +134,20 @@ public struct LogLogChart: Sendable {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// Whole decades covering `values`; at least one decade wide.
+  /// The cell (0..<count) of a position on the grid, rounded; a position off the grid (or not
+  /// a number) is clamped to it, so no value can trap.
+  static func cell(_ position: Double, count: Int) -> Int {
+    let rounded = position.rounded()
+    guard let index = Int(exactly: rounded.isNaN ? 0 : max(0, min(rounded, Double(count - 1))))
+    else { return 0 }
+    return index
+  }
+
+  /// Whole decades covering `values` (log10 of finite positive numbers, so within ±324); at
+  /// least one decade wide.
   static func decadeRange(_ values: [Double]) -> (Int, Int) {
-    let low = Int(values.min()!.rounded(.down))
-    var high = Int(values.max()!.rounded(.up))
+    let low = Int(exactly: max(-400, values.min()!.rounded(.down))) ?? -400
+    var high = Int(exactly: min(400, values.max()!.rounded(.up))) ?? 400
     if high <= low { high = low + 1 }
     return (low, high)
   }

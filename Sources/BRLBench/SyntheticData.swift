@@ -1,3 +1,4 @@
+import BRLRandom
 import RankingLosses
 
 /// A deterministic, detector-like input for benchmarking: P positives among N negatives.

@@ -15,7 +15,8 @@ enum MappedFile {
   /// The file's bytes, mapped. Throws a ``DataError`` naming the OS's reason (not found,
   /// permission denied, a directory, …).
   static func map(_ path: String) throws -> Data {
-    let descriptor = open(path, O_RDONLY)
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused below).
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK)
     guard descriptor >= 0 else { throw openError(path, errno: errno) }
     defer { close(descriptor) }
     var status = stat()

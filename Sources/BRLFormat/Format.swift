@@ -52,7 +52,8 @@ public enum Format {
   public static func exact(_ value: Double) -> String {
     guard value.isFinite else { return nonFinite(value) }
     if value == value.rounded() && abs(value) < 1e15 { return String(format: "%.0f", value) }
-    return "\(value)"
+    let text = "\(value)"
+    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
   }
 
   /// A difference or error in scientific notation with three significant digits: `1.23e-07`,
@@ -72,6 +73,12 @@ public enum Format {
   public static func rough(_ value: Double) -> String {
     guard value.isFinite else { return nonFinite(value) }
     return String(format: "%.2g", value)
+  }
+
+  /// A fixed number of decimals (`%.2f`): `1.25`, `0.50`; `nan`, `inf`, `-inf`.
+  public static func fixed(_ value: Double, digits: Int) -> String {
+    guard value.isFinite else { return nonFinite(value) }
+    return String(format: "%.\(max(0, min(digits, 20)))f", value)
   }
 
   /// `nan`, `inf` or `-inf`, as numpy prints them.

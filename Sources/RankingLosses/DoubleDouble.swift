@@ -26,6 +26,20 @@ struct DoubleDouble: Sendable {
     self.init(head: p.head, tail: p.tail)
   }
 
+  /// The exact difference `a − b` (2Sum); an overflowed difference is ±∞ with tail 0.
+  init(difference a: Double, _ b: Double) {
+    let d = Augmented.sum(a, -b)
+    self.init(head: d.head, tail: d.head.isFinite ? d.tail : 0)
+  }
+
+  /// `a·b` to double-double precision: the exact product with the head, plus a·tail.
+  init(product a: Double, _ b: DoubleDouble) {
+    self = DoubleDouble(product: a, b.head) + a * b.tail
+  }
+
+  /// `self·s` for a power of two `s`: exact unless a part over- or underflows.
+  func scaled(by s: Double) -> DoubleDouble { DoubleDouble(head: head * s, tail: tail * s) }
+
   /// The nearest Double.
   var value: Double { head + tail }
 

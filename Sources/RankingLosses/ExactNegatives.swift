@@ -24,9 +24,19 @@
 /// with W the prefix sums of the weights. Writing g relative to L_k (not as A + B·q) keeps the
 /// per-negative arithmetic free of cancellation when logits are large.
 ///
-/// On the ramp H = (q − p_i)/2δ + ½; the code sums it in that form, relative to p_i rather than
-/// to p_i − δ, so that the terms stay right when δ is too small to change a large logit (then
-/// p_i ± δ rounds to p_i, the ramp is [p_i, next(p_i)), and a tie counts ½ as in naive).
+/// The break points are p_i ∓ δ rounded *upwards* (``SmoothStep/rampStart(_:)``,
+/// ``SmoothStep/rampEnd(_:)``), so a logit lies in [lower, upper) exactly when H_δ(q − p_i) is
+/// on its ramp in real numbers, whatever δ is next to the logits' spacing: when δ is too small
+/// to change a large logit (or subnormal) the ramp is [p_i, next(p_i)), which holds exactly
+/// the ties, and a tie counts ½ as in naive. On the ramp H = (q − p_i)/2δ + ½; the code sums
+/// it in that form, relative to p_i rather than to p_i − δ, and divides by 2δ with
+/// the step's scaled differences: every logit difference above (q − L_k, L_k − r, p_i − r,
+/// …) is formed as (a − b)·s with the step's power of two s, and the sums are multiplied by
+/// 1/(2δ·s) at the end (``SmoothStep``, "Scaled differences"). So no 1/(2δ) is ever formed
+/// (it overflows for a subnormal δ), weights times differences do not underflow at a subnormal
+/// δ, counts times differences do not overflow at a huge one, and the gradient slopes B_k,
+/// kept per unit of (q − L_k)·s, are finite even for a ramp of subnormal width. For an
+/// ordinary δ the scaling is exact, so the results are the bits of the unscaled formulas.
 ///
 /// **δ = 0.** Lower and upper break points coincide at p_i; a negative equal to p_i lands in the
 /// interval above it (upper bound), so it counts 1 (the [x ≥ 0] convention) and no ramp exists.
@@ -50,7 +60,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   let partition: Partition
   let index: IntervalIndex
   let relevantCount: Int
-  let delta: Double
+  let step: SmoothStep
   let positives: [Double]
   /// The 2P break points, ascending.
   let breaks: [Double]
@@ -58,7 +68,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   /// ones.
   let uppersBefore: [Int]
   let lowersBefore: [Int]
-  /// Per interval k in 0...2P: count and Σ (q − L_k) of the relevant negatives in it.
+  /// Per interval k in 0...2P: count and Σ (q − L_k)·s of the relevant negatives in it.
   let counts: [Double]
   let offsets: [Double]
   /// Per input element: its interval k ≥ 1 if it is a relevant negative, else 0 (the binning
@@ -72,12 +82,12 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     self.logits = logits
     self.targets = targets
     self.partition = partition
-    self.delta = step.delta
+    self.step = step
     let positives = partition.positives.logits
     self.positives = positives
-    let delta = step.delta
 
-    // Merge the lower (p − δ) and upper (p + δ) break points, both ascending since p is.
+    // Merge the lower (p − δ) and upper (p + δ) break points, both ascending since p is (and
+    // rounding upwards is monotone).
     // On equal values the lower one goes first; the order within a tie never matters for the
     // counts at the end of the tie, which are the only ones a non-empty interval uses.
     let P = positives.count
@@ -90,8 +100,8 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     var lower = 0
     var upper = 0
     while lower < P || upper < P {
-      let nextLower = lower < P ? Self.lowerBreak(positives[lower], delta) : .infinity
-      let nextUpper = upper < P ? Self.upperBreak(positives[upper], delta) : .infinity
+      let nextLower = lower < P ? step.rampStart(positives[lower]) : .infinity
+      let nextUpper = upper < P ? step.rampEnd(positives[upper]) : .infinity
       if lower < P && nextLower <= nextUpper {
         breaks.append(nextLower)
         lower += 1
@@ -107,6 +117,9 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     self.lowersBefore = lowersBefore
     let index = IntervalIndex(breaks: breaks)
     self.index = index
+    // (q − L)·s as (q·f − L·f)·g (``SmoothStep/differenceScaling``), L·f per interval.
+    let (preScale, postScale) = step.differenceScaling
+    let scaledBreaks = breaks.map { $0 * preScale }
 
     // Per chunk: count and Σ (q − L_k) per interval, side by side (one cache line for both
     // updates of a negative). At most ~2¹⁸ accumulators in all (2 MB), but at least two chunks
@@ -121,18 +134,18 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
       parts = chunking.map(partition.parallelism) { range in
         var sums = [Double](repeating: 0, count: 2 * intervals)
         sums.withUnsafeMutableBufferPointer { acc in
-          breaks.withUnsafeBufferPointer { b in
+          scaledBreaks.withUnsafeBufferPointer { b in
             for i in range {
               let q = logits[i].double
               guard partition.isRelevantNegative(logit: q, target: targets[i]) else {
                 slots.value[i] = 0
                 continue
               }
-              // k ≥ 1 for a relevant negative: b_0 = min p − δ is the relevance threshold.
+              // k ≥ 1 for a relevant negative: b_0 = rampStart(min p) is the relevance threshold.
               let k = index.interval(q)
               slots.value[i] = UInt32(truncatingIfNeeded: k)
               acc[2 * k] += 1
-              acc[2 * k + 1] += q - b[k - 1]
+              acc[2 * k + 1] += (q * preScale - b[k - 1]) * postScale
             }
           }
         }
@@ -160,7 +173,9 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   func falsePositives() -> [Double] {
     let intervals = counts.count
     // Prefix sums over intervals: C (counts, exact in Double), T (offsets), and
-    // CL = Σ c_k·(L_k − r) with r = b_0, all but C as double-doubles.
+    // CL = Σ c_k·(L_k − r)·s with r = b_0, all but C as double-doubles.
+    let scale = step.scale
+    let slope = step.slope
     var prefixCount = [Double](repeating: 0, count: intervals + 1)
     var prefixOffset = [DoubleDouble](repeating: .zero, count: intervals + 1)
     var prefixCountLevel = [DoubleDouble](repeating: .zero, count: intervals + 1)
@@ -168,35 +183,48 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     for k in 0..<intervals {
       prefixCount[k + 1] = prefixCount[k] + counts[k]
       prefixOffset[k + 1] = prefixOffset[k] + offsets[k]
-      let level = k == 0 ? 0 : breaks[k - 1] - r
+      // An empty interval adds nothing; skipping it also keeps 0·∞ out of the sums (the
+      // level of an interval above +∞ or beyond the scaled range is ∞, and only empty
+      // intervals have such levels inside a window).
+      guard counts[k] != 0 else {
+        prefixCountLevel[k + 1] = prefixCountLevel[k]
+        continue
+      }
+      // L_k − r exactly (the double difference could be off by more than a ramp's content
+      // when the logits span many times δ).
+      let level = k == 0 ? .zero : DoubleDouble(difference: breaks[k - 1], r).scaled(by: scale)
       prefixCountLevel[k + 1] = prefixCountLevel[k] + DoubleDouble(product: counts[k], level)
     }
     let total = prefixCount[intervals]
+    let delta = step.delta
+    // δ·s, in [½, 1) (at least 2⁻⁵¹): the size of a ramp in scaled units.
+    let halfWidth = delta * scale
     return positives.map { p in
-      let hi = index.interval(Self.upperBreak(p, delta))
+      let hi = index.interval(step.rampEnd(p))
       var fp = total - prefixCount[hi]
       guard delta > 0 else { return fp }
-      let lo = index.interval(Self.lowerBreak(p, delta))
+      let lo = index.interval(step.rampStart(p))
       let count = prefixCount[hi] - prefixCount[lo]
-      // Σ over the ramp of q − p, from the prefix sums when their rounding (double-double,
+      // Σ over the ramp of (q − p)·s, from the prefix sums when their rounding (double-double,
       // ~2⁻¹⁰⁴ of the largest term) is negligible, else interval by interval.
+      let level = DoubleDouble(difference: p, r).scaled(by: scale)
       let magnitude =
         abs(prefixOffset[hi].head) + abs(prefixCountLevel[hi].head)
-        + abs(prefixCountLevel[lo].head) + count * abs(p - r)
+        + abs(prefixCountLevel[lo].head) + count * abs(level.head)
       var ramp: Double
-      if Self.isNegligible(magnitude, against: delta * max(1, count)) {
+      if Self.isNegligible(magnitude, against: halfWidth * max(1, count)) {
         ramp =
           ((prefixOffset[hi] - prefixOffset[lo]) + (prefixCountLevel[hi] - prefixCountLevel[lo])
-          - DoubleDouble(product: count, p - r)).value
+          - DoubleDouble(product: count, level)).value
       } else {
         var sum = DoubleDouble.zero
-        for k in lo..<hi {
-          sum = sum + offsets[k] + DoubleDouble(product: counts[k], breaks[k - 1] - p)
+        for k in lo..<hi where counts[k] != 0 {
+          sum = sum + offsets[k] + DoubleDouble(product: counts[k], (breaks[k - 1] - p) * scale)
         }
         ramp = sum.value
       }
-      // Σ over the ramp of H = (q − p)/2δ + ½.
-      fp += ramp / (2 * delta) + count / 2
+      // Σ over the ramp of H = (q − p)/2δ + ½ = (q − p)·s·slope + ½.
+      fp += ramp * slope + count / 2
       return fp
     }
   }
@@ -207,33 +235,24 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   /// Prefix sums cancel: with logits of very different sizes (±1e30 beside O(1)) the prefix
   /// sums reach 1e30·N and their ~2⁻¹⁰⁴ rounding is no longer small next to a ramp's content.
   /// Then the sum is taken directly over the window, whose terms are all small (O(window),
-  /// at most O(P) per positive or interval; ordinary inputs never get here).
+  /// at most O(P) per positive or interval; ordinary inputs never get here). An overflowed
+  /// magnitude is never negligible (at a huge δ the scale may be +∞ too).
   @inline(__always)
   static func isNegligible(_ magnitude: Double, against scale: Double) -> Bool {
-    magnitude * 0x1p-100 <= 1e-13 * scale
-  }
-
-  /// Where p's ramp starts: p − δ, rounded.
-  @inline(__always)
-  static func lowerBreak(_ p: Double, _ delta: Double) -> Double { p - delta }
-
-  /// Where p's ramp ends: p + δ, rounded, but above p when δ > 0. For logits so large that δ is
-  /// below half their spacing (|p| ≳ 2⁵²·δ), p ± δ rounds to p; naive then still gives a tie
-  /// H(0) = ½, so the ramp must keep p inside it: [p, next(p)) holds exactly the ties.
-  @inline(__always)
-  static func upperBreak(_ p: Double, _ delta: Double) -> Double {
-    delta > 0 ? max(p + delta, p.nextUp) : p
+    magnitude.isFinite && magnitude * 0x1p-100 <= 1e-13 * scale
   }
 
   func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>) {
     let (value, slope) = intervalLines(weights: weights)
-    // L_k per interval, with L_0 = 0: interval 0 (anything not a relevant negative) has
-    // A_0 = B_0 = 0, so its gradient is 0·(q − 0) + 0 = 0 for the finite q of a valid input.
-    let lower = [0] + breaks
+    // L_k per interval, with L_0 = −greatestFiniteMagnitude: interval 0 (anything not a
+    // relevant negative) has A_0 = B_0 = 0, and q − L_0 ≥ 0, so its gradient is 0·(finite) = 0.
+    // (q − L)·s as (q·f − L·f)·g (``SmoothStep/differenceScaling``), L·f per interval.
+    let (preScale, postScale) = step.differenceScaling
+    let lower = [-.greatestFiniteMagnitude * preScale] + breaks.map { $0 * preScale }
     let output = UncheckedSendable(gradient)
     let partition = partition
-    // Branch-free: every element is a[k] + s[k]·(q − L_k) with the interval the binning pass
-    // stored, so there is neither a relevance test nor a second look-up here.
+    // Branch-free: every element is a[k] + s[k]·((q − L_k)·s) with the interval the
+    // binning pass stored, so there is neither a relevance test nor a second look-up here.
     partition.chunking.forEach(partition.parallelism) { _, range in
       value.withUnsafeBufferPointer { a in
         slope.withUnsafeBufferPointer { s in
@@ -241,10 +260,13 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
             elementIntervals.withUnsafeBufferPointer { intervals in
               for i in range {
                 let k = Int(intervals[i])
-                // q − L_k is finite except past the top break point of an input spanning
-                // nearly ±Double.greatestFiniteMagnitude, where the slope is 0 (0·∞ = NaN).
-                output.value[i] =
-                  a[k] + s[k] * min(logits[i].double - b[k], .greatestFiniteMagnitude)
+                // q − L_k ≥ 0. Scaled, it is below 2 on a ramp (q and L_k both lie within
+                // [p − δ, p + δ) of every active positive); elsewhere the slope is 0, and the
+                // product is clamped to a finite value (past the top break point of an input
+                // spanning nearly ±Double.greatestFiniteMagnitude, or where the scaling of a
+                // tiny δ overflows it), since 0·∞ would be NaN.
+                let run = (logits[i].double * preScale - b[k]) * postScale
+                output.value[i] = a[k] + s[k] * min(run, .greatestFiniteMagnitude)
               }
             }
           }
@@ -253,16 +275,20 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     }
   }
 
-  /// A_k and B_k of every interval (see the type's documentation).
+  /// A_k and B_k/s of every interval (see the type's documentation): the gradient over interval
+  /// k is value[k] + slope[k]·((q − L_k)·s) with the step's power of two s.
   func intervalLines(weights: [Double]) -> (value: [Double], slope: [Double]) {
     let P = positives.count
+    let delta = step.delta
+    let scale = step.scale
     let r = breaks.first ?? 0
-    // W: prefix sums of w; V: prefix sums of w·(p − r); both double-doubles.
+    // W: prefix sums of w; V: prefix sums of w·(p − r)·s (p − r exact); both double-doubles.
     var w = [DoubleDouble](repeating: .zero, count: P + 1)
     var v = [DoubleDouble](repeating: .zero, count: P + 1)
     for i in 0..<P {
       w[i + 1] = w[i] + weights[i]
-      v[i + 1] = v[i] + DoubleDouble(product: weights[i], positives[i] - r)
+      let level = DoubleDouble(difference: positives[i], r).scaled(by: scale)
+      v[i + 1] = v[i] + DoubleDouble(product: weights[i], level)
     }
     let totalWeight = weights.reduce(0) { $0 + abs($1) }
     var value = [Double](repeating: 0, count: breaks.count + 1)
@@ -270,30 +296,32 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     for k in 1..<max(1, breaks.count + 1) {
       let a = uppersBefore[k]
       let z = lowersBefore[k]
-      guard delta > 0, z > a else {
+      // No logit reaches an interval starting at +∞ (a ramp end beyond every double).
+      guard delta > 0, z > a, breaks[k - 1].isFinite else {
         value[k] = w[a].value
         continue
       }
       let active = w[z] - w[a]
-      // Σ_{a ≤ i < z} w_i·H(L_k − p_i) with H = (L_k − p_i)/2δ + ½ on the ramp, where
-      // Σ w_i (L_k − p_i) = (L_k − r)·ΣW − Σ w_i (p_i − r) from the prefix sums when their
-      // rounding is negligible, else positive by positive.
-      let level = breaks[k - 1] - r
+      // Σ_{a ≤ i < z} w_i·H(L_k − p_i) with H = (L_k − p_i)·s·slope + ½ on the ramp, where
+      // Σ w_i (L_k − p_i)·s = (L_k − r)·s·ΣW − Σ w_i (p_i − r)·s from the prefix sums when
+      // their rounding is negligible, else positive by positive.
+      let level = DoubleDouble(difference: breaks[k - 1], r).scaled(by: scale)
       let magnitude =
-        abs(level) * (abs(w[z].head) + abs(w[a].head)) + abs(v[z].head) + abs(v[a].head)
+        abs(level.head) * (abs(w[z].head) + abs(w[a].head)) + abs(v[z].head) + abs(v[a].head)
       var ramp: Double
-      if Self.isNegligible(magnitude, against: delta * totalWeight) {
+      if Self.isNegligible(magnitude, against: delta * scale * totalWeight) {
         ramp =
-          (DoubleDouble(product: active.head, level) + active.tail * level - (v[z] - v[a])).value
+          (DoubleDouble(product: active.head, level) + active.tail * level.head - (v[z] - v[a]))
+          .value
       } else {
         var sum = DoubleDouble.zero
         for i in a..<z {
-          sum = sum + DoubleDouble(product: weights[i], breaks[k - 1] - positives[i])
+          sum = sum + DoubleDouble(product: weights[i], (breaks[k - 1] - positives[i]) * scale)
         }
         ramp = sum.value
       }
-      value[k] = (w[a] + (ramp / (2 * delta) + active.value / 2)).value
-      slope[k] = active.value / (2 * delta)
+      value[k] = (w[a] + (ramp * step.slope + active.value / 2)).value
+      slope[k] = active.value * step.slope
     }
     return (value, slope)
   }

@@ -5,7 +5,7 @@
 ///     g_n  = Σ_i w_i · H_δ(q_n − p_i)  (i ascending, the order of the official loop)
 ///
 /// Every sum is accumulated one term after the other in exactly that order, with the scalar
-/// operations of ``SmoothStep`` (`(q − p)·s + ½`, then clamped to [0, 1]), so each FP_i and g_n
+/// operations of ``SmoothStep`` (`((q − p)·scale)·slope + ½`, then clamped to [0, 1]), so each FP_i and g_n
 /// is the same bits as the plain double loop `for n { sum += H(q[n] − p[i]) }`. What makes it
 /// fast is only *which* sums run side by side:
 ///
@@ -62,9 +62,9 @@ struct NaiveNegatives: NegativeModel {
 
   /// H_δ on 8 lanes, with the scalar ``SmoothStep`` operations in the same order.
   @inline(__always)
-  static func step(_ x: Lanes, slope: Double) -> Lanes {
+  static func step(_ x: Lanes, scale: Double, slope: Double) -> Lanes {
     if slope == 0 { return Lanes(repeating: 0).replacing(with: 1, where: x .>= 0) }
-    let ramp = x * slope + 0.5
+    let ramp = (x * scale) * slope + 0.5
     // Swift.max(v, 0) then Swift.min(v, 1), lane by lane.
     let low = ramp.replacing(with: 0, where: Lanes(repeating: 0) .>= ramp)
     return low.replacing(with: 1, where: Lanes(repeating: 1) .< low)
@@ -86,6 +86,7 @@ struct NaiveNegatives: NegativeModel {
     let workers = Chunking(count: threads, minimumChunkSize: 1, maximumChunks: threads)
     var sums = [Lanes](repeating: .zero, count: tiles)
     let step = self.step
+    let scale = step.scale
     let slope = step.slope
     sums.withUnsafeMutableBufferPointer { sums in
       let output = UncheckedSendable(sums)
@@ -105,7 +106,7 @@ struct NaiveNegatives: NegativeModel {
                     // 0 with the lowest positive of this tile: 0 with all of it and with
                     // every later tile (their positives are higher).
                     if step(value - lowest[k]) == 0 { break }
-                    acc[k] += Self.step(broadcast - lanes[k], slope: slope)
+                    acc[k] += Self.step(broadcast - lanes[k], scale: scale, slope: slope)
                   }
                 }
               }
@@ -133,6 +134,7 @@ struct NaiveNegatives: NegativeModel {
       count: blocks, minimumChunkSize: 1 << 10)
     let output = UncheckedSendable(gradient)
     let step = self.step
+    let scale = step.scale
     let slope = step.slope
     activeLogits.withUnsafeBufferPointer { p in
       activeWeights.withUnsafeBufferPointer { w in
@@ -160,7 +162,7 @@ struct NaiveNegatives: NegativeModel {
                 var sum = Lanes.zero
                 var i = 0
                 while i < p.count && step(second - p[i]) != 0 {
-                  sum += Self.step(lanes - p[i], slope: slope) * w[i]
+                  sum += Self.step(lanes - p[i], scale: scale, slope: slope) * w[i]
                   i += 1
                 }
                 // The largest negative alone: the same terms, in the same order.

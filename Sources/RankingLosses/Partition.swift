@@ -30,7 +30,8 @@ struct Partition: Sendable {
   var count: Int
   var negatives: Int
   var ignored: Int
-  /// min(positive logits) − δ; +∞ when there is no positive (nothing is relevant).
+  /// min(positive logits) − δ, rounded upwards (``SmoothStep/rampStart(_:)``, the lowest break
+  /// point of the exact method); +∞ when there is no positive (nothing is relevant).
   var threshold: Double
   /// The split of the input used by every chunked pass.
   var chunking: Chunking
@@ -59,7 +60,7 @@ struct Partition: Sendable {
       ordinal: order,
       parallelism: parallelism
     )
-    threshold = (positives.logits.first ?? .infinity) - delta
+    threshold = SmoothStep(delta: delta).rampStart(positives.logits.first ?? .infinity)
     self.count = logits.count
     self.negatives = scan.negatives
     self.ignored = scan.ignored

@@ -12,11 +12,12 @@ import Dispatch
 ///
 /// and RS's sorting update of every positive j, D_j = Σ_i H(p_j − p_i)·[t_j < t_i]·share_i.
 ///
-/// **Windows.** H(p_j − p_i) as a function of p_j is 0 below p_i − δ, 1 from the upper break
-/// u_i = max(p_i + δ, next(p_i)) on, and (p_j − p_i)/2δ + ½ between (the break points of
-/// ``ExactNegatives``, so ties and huge logits follow the same rules). With the positives
-/// ascending these are position ranges: H = 0 for j < lo_i, ramp for lo_i ≤ j < hi_i, 1 for
-/// j ≥ hi_i, with lo_i = #{p_j < p_i − δ} and hi_i = #{p_j < u_i}. At δ = 0, lo_i = hi_i =
+/// **Windows.** H(p_j − p_i) as a function of p_j is 0 below l_i, 1 from u_i on, and
+/// (p_j − p_i)/2δ + ½ between, with l_i and u_i p_i ∓ δ rounded upwards
+/// (``SmoothStep/rampStart(_:)``, ``SmoothStep/rampEnd(_:)``: the break points of
+/// ``ExactNegatives``, so ties, huge logits and tiny δ follow the same rules). With the
+/// positives ascending these are position ranges: H = 0 for j < lo_i, ramp for lo_i ≤ j < hi_i,
+/// 1 for j ≥ hi_i, with lo_i = #{p_j < l_i} and hi_i = #{p_j < u_i}. At δ = 0, lo_i = hi_i =
 /// #{p_j < p_i}: H = [p_j ≥ p_i], ties count 1, no ramp. Both bounds grow with i, so two
 /// pointers find them all in O(P). Transposed, for a fixed j the positives i with H = 1 are
 /// i < A_j = #{hi_i ≤ j} and those on the ramp A_j ≤ i < Z_j = #{lo_i ≤ j}: the same pairs,
@@ -74,8 +75,8 @@ struct PositivePairs {
     var lo = 0
     var hi = 0
     for i in 0..<count {
-      let lower = ExactNegatives<Double, Double>.lowerBreak(logits[i], step.delta)
-      let upper = ExactNegatives<Double, Double>.upperBreak(logits[i], step.delta)
+      let lower = step.rampStart(logits[i])
+      let upper = step.rampEnd(logits[i])
       while lo < count && logits[lo] < lower { lo += 1 }
       while hi < count && logits[hi] < upper { hi += 1 }
       rampStart[i] = lo
@@ -90,7 +91,7 @@ struct PositivePairs {
   /// Σ_{j≠i} H(p_j − p_i) and Σ_{j≠i} H(p_j − p_i)·f_j for every i (AP, aLRP).
   /// `weights` nil: f = 0.
   func othersSums(weights: [Double]?) -> (rank: [Double], weighted: [Double]) {
-    let tree = RampSumTree(logits: logits)
+    let tree = RampSumTree(logits: logits, step: step)
     for j in 0..<count { tree.insert(j, weight: weights?[j] ?? 0) }
     var rank = [Double](repeating: 0, count: count)
     var weighted = [Double](repeating: 0, count: count)
@@ -126,7 +127,7 @@ struct PositivePairs {
               parallelism,
               {
                 // Descending t, insert a group then query it: the tree holds t_j ≥ t_i.
-                let peers = RampSumTree(logits: logits)
+                let peers = RampSumTree(logits: logits, step: step)
                 for group in groups.reversed() {
                   for j in group { peers.insert(j, weight: 1 - t[j]) }
                   for i in group {
@@ -136,7 +137,7 @@ struct PositivePairs {
               },
               {
                 // Ascending t, query a group then insert it: the tree holds t_j < t_i.
-                let below = RampSumTree(logits: logits)
+                let below = RampSumTree(logits: logits, step: step)
                 for group in groups {
                   for i in group {
                     (out.value.2[i], out.value.3[i]) = windowSums(of: i, in: below)
@@ -161,7 +162,7 @@ struct PositivePairs {
   /// positives ranked above a positive with a higher IoU.
   func sortingUpdate(shares: [Double]) -> [Double] {
     var update = [Double](repeating: 0, count: count)
-    let higher = RampSumTree(logits: logits)
+    let higher = RampSumTree(logits: logits, step: step)
     // The transposed windows: i < A_j has H = 1, A_j ≤ i < Z_j is on the ramp.
     var ones = [Int](repeating: 0, count: count)
     var ramp = [Int](repeating: 0, count: count)
@@ -207,7 +208,7 @@ struct PositivePairs {
         Self.both(
           parallelism, { sweep(higher, 0..<cut) },
           {
-            let rest = RampSumTree(logits: logits)
+            let rest = RampSumTree(logits: logits, step: step)
             for group in descending[0..<cut] {
               for i in group where shares[i] != 0 { rest.insert(i, weight: shares[i]) }
             }

@@ -15,7 +15,8 @@
 ///
 ///     Σ (p_j − x) = Σ_v (o_v + c_v·(m_v − x)),   Σ f_j (p_j − x) = Σ_v (u_v + w_v·(m_v − x)).
 ///
-/// Every node of a ramp window lies inside the window, so every term is at most a few δ·c_v:
+/// Every node of a ramp window lies inside the window, so every term is at most a few δ·c_v
+/// (every difference is stored times the step's power of two s, below 2 per term on a ramp):
 /// nothing cancels, whatever the size of the logits (1e30 beside O(1), ±1.7e308), unlike
 /// prefix sums S_hi − S_lo. Nodes that span a huge range may hold overflowed o_v or u_v, but a
 /// ramp window never contains such a node and the "H = 1" sums read only c_v and w_v.
@@ -52,14 +53,15 @@ final class RampSumTree {
     /// Σ 1 and Σ f over the positions where H = 1.
     var onesCount = 0.0
     var onesWeight = 0.0
-    /// Σ 1, Σ (p − x), Σ f, Σ f·(p − x) over the ramp positions.
+    /// Σ 1, Σ (p − x)·s, Σ f, Σ f·(p − x)·s over the ramp positions.
     var rampCount = 0.0
     var rampOffset = 0.0
     var rampWeight = 0.0
     var rampWeightedOffset = 0.0
 
-    /// Σ H and Σ H·f for H = sign·(p − x)·slope + ½ on the ramp (sign +1: H(p − x), the
-    /// positions are the *other* logit; sign −1: H(x − p), the positions are the *own* logit).
+    /// Σ H and Σ H·f for H = sign·(p − x)·s·slope + ½ on the ramp (sign +1: H(p − x), the
+    /// positions are the *other* logit; sign −1: H(x − p), the positions are the *own* logit),
+    /// with the ramp sums in the tree's scaled units (s, slope: ``SmoothStep``).
     @inline(__always)
     func values(sign: Double, slope: Double) -> (count: Double, weight: Double) {
       (
@@ -76,11 +78,20 @@ final class RampSumTree {
   /// Nodes and positions live in manually managed blocks (no bounds or uniqueness checks in the
   /// O(log P) loops, which are all of the work).
   private let leaves: Int
+  /// Every logit difference is stored times the step's power of two s (``SmoothStep``,
+  /// "Scaled differences": products of weights with subnormal differences would underflow),
+  /// formed as (a·f − b·f)·g (``SmoothStep/differenceScaling``); logits and origins are kept
+  /// times f.
+  private let preScale: Double
+  private let postScale: Double
   private let nodes: UnsafeMutableBufferPointer<Node>
   private let positions: UnsafeMutableBufferPointer<Position>
 
-  /// An empty tree over `logits` (ascending).
-  init(logits: [Double]) {
+  /// An empty tree over `logits` (ascending), its differences scaled for `step`.
+  init(logits: [Double], step: SmoothStep) {
+    let (pre, post) = step.differenceScaling
+    (preScale, postScale) = (pre, post)
+    let logits = logits.map { $0 * pre }
     let blocks = (logits.count + (1 << Self.blockShift) - 1) >> Self.blockShift
     var leaves = 1
     while leaves < blocks { leaves *= 2 }
@@ -109,7 +120,7 @@ final class RampSumTree {
     positions[j].weight = weight
     var v = leaves + (j >> Self.blockShift)
     while v >= 1 {
-      let d = p - nodes[v].origin
+      let d = (p - nodes[v].origin) * postScale
       nodes[v].count += 1
       nodes[v].offset += d
       nodes[v].weight += weight
@@ -137,11 +148,12 @@ final class RampSumTree {
   /// `sums`. Every logit of `range` must be within a few δ of `center`.
   @inline(__always)
   func addRamp(_ range: Range<Int>, center: Double, to sums: inout Sums) {
+    let center = center * preScale
     forEachPart(
       of: range,
       position: { j in
         let position = positions[j]
-        let d = position.logit - center
+        let d = (position.logit - center) * postScale
         sums.rampCount += position.present
         sums.rampOffset += position.present * d
         sums.rampWeight += position.weight
@@ -149,7 +161,7 @@ final class RampSumTree {
       },
       node: { v in
         let node = nodes[v]
-        let d = node.origin - center
+        let d = (node.origin - center) * postScale
         sums.rampCount += node.count
         sums.rampOffset += node.offset + node.count * d
         sums.rampWeight += node.weight

@@ -17,7 +17,7 @@ struct BRL: ParsableCommand {
 
       Exit codes: 0 success, 1 a check failed, 2 bad input or usage.
       """,
-    version: BRLVersion.string,
+    version: BRLVersion.full,
     subcommands: [
       LossCommand.self, VerifyCommand.self, BenchCommand.self, ReportCommand.self,
     ]
@@ -51,26 +51,13 @@ struct BRL: ParsableCommand {
       return (nil, code.rawValue)
     case let error as MeasurementFailed:
       return (error.description, 1)
-    case let error as DataError:
-      return (error.description, 2)
-    case let error as InputFailure:
-      return (error.description, 2)
-    case let error as RankingLossError:
-      return (error.description, 2)
-    case let error as DomainViolation:
-      return (error.description, 2)
-    case let error as BenchStoreError:
-      return (error.description, 2)
-    case let error as BenchPlan.Error:
-      return (error.description, 2)
-    case let error as NumberParsing.Error:
-      return (error.description, 2)
+    // brl's own errors: each names the file or option and says what is wrong.
+    case is DataError, is RankingLossError, is DomainViolation,
+      is BenchStoreError, is BenchPlan.Error, is NumberParsing.Error, is AtomicFile.Failure,
+      is ReportError, is ParityRecordingError:
+      return ("\(error)", 2)
     case let error as PathCheck.Error:
       return ("\(error.path): \(error.description)", 2)
-    case let error as AtomicFile.Failure:
-      return (error.description, 2)
-    case let error as ReportError:
-      return (error.description, 2)
     default:
       if exitCode(for: error) == .success { return nil }
       // ArgumentParser's usage errors and anything else: the message alone, on one line.

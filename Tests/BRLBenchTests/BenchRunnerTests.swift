@@ -35,6 +35,20 @@ import Testing
     }
   }
 
+  /// Warm-ups count against the budget: over it, the rest are skipped and one repeat is timed
+  /// (a million warm-ups would otherwise run whatever the budget).
+  @Test func warmUpsStopAtTheBudget() throws {
+    let plan = BenchPlan(
+      losses: [.rs], methods: [.floor], positives: [5], negatives: [100], repeats: 3,
+      warmup: 1_000_000, seed: 3, budget: 1e-12)
+    var evaluations: [Int] = []
+    let outcome = try BenchRunner(plan: plan).run(onEvent: { event in
+      if case .evaluating(_, let evaluation, _, _, _) = event { evaluations.append(evaluation) }
+    })
+    #expect(outcome.measurements.map(\.repeats) == [1])
+    #expect(evaluations == [1, 1_000_001])
+  }
+
   @Test func cancellationKeepsFinishedPoints() throws {
     var checks = 0
     var recorded = 0

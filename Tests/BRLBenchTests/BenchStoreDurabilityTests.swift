@@ -44,11 +44,12 @@ import Testing
   }
 
   @Test func aParityRowMadeFromACheck() {
+    let planned = ParityCheck(
+      subject: Evaluation(loss: .rs, delta: 0.5, method: .bucketed),
+      reference: Evaluation(loss: .rs, delta: 0.5, method: .naive), requirement: .required,
+      reason: "test")
     let check = FinishedCheck(
-      ParityCheck(
-        subject: Evaluation(loss: .rs, delta: 0.5, method: .bucketed),
-        reference: Evaluation(loss: .rs, delta: 0.5, method: .naive), requirement: .required,
-        reason: "test"),
+      planned,
       comparison: ResultComparison(
         loss: 1, gradient: [0, 1], referenceLoss: 1, referenceGradient: [0, 2], rtol: 0, atol: 0))
     let record = ParityRecord(
@@ -58,6 +59,29 @@ import Testing
     #expect(record.loss == "rs" && record.methodA == "bucketed" && record.methodB == "naive")
     #expect(record.verdict == "fail")
     #expect(record.maxAbsDiff == 1 && record.maxRelDiff == 0.5 && record.lossAbsDiff == 0)
+  }
+
+  /// A check against the sampled naive compares no loss: its row stores NULL, not 0.
+  @Test func aSampledCheckStoresNoLossDifference() throws {
+    let planned = ParityCheck(
+      subject: Evaluation(loss: .rs, delta: 0.5, method: .exact),
+      reference: .sampledNaive(positives: 2, negatives: 1), requirement: .required,
+      reason: "test")
+    let check = FinishedCheck(
+      planned,
+      comparison: ResultComparison(
+        loss: nil, gradient: [1, 2, 3], referenceGradient: [1, 2, 3.5], rtol: 0, atol: 0),
+      sampledNegativeIndex: [7])
+    let record = ParityRecord(
+      check, createdAt: Date(timeIntervalSince1970: 0), inputPath: "in.npz",
+      input: FileFingerprint(hash: "00", size: 1), rtol: 0, atol: 0, brlVersion: "t",
+      hostName: "h")
+    #expect(record.lossAbsDiff == nil)
+    #expect(record.methodB == "naive sampled" && record.verdict == "fail")
+    #expect(check.firstDisagreement == .gradient(index: 7))
+    let store = try BenchStore(path: temporaryDatabasePath())
+    try store.recordParity([record])
+    #expect(try store.parityRecords(limit: 1).first?.lossAbsDiff == nil)
   }
 
   /// A failing insert in the middle of a batch leaves no row of the batch.

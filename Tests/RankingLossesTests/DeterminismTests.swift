@@ -1,3 +1,4 @@
+import BRLRandom
 import RankingLosses
 import Testing
 

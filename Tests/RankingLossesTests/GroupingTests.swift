@@ -1,3 +1,4 @@
+import BRLRandom
 import PropertyBased
 import RankingLosses
 import Testing

@@ -1,3 +1,4 @@
+import BRLRandom
 import Foundation
 import Testing
 

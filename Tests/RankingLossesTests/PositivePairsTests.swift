@@ -1,3 +1,4 @@
+import BRLRandom
 import Testing
 
 @testable import RankingLosses

@@ -47,7 +47,7 @@ import Testing
     let grouped = try GroupingTests.grouped(RankSortLoss(), .rs, .exact, p, ids: Self.ids)
     #expect(
       rs.comparison == ResultComparison(grouped, reference: batch, rtol: 1e-5, atol: 1e-8))
-    #expect((rs.comparison.lossDifference ?? 0) > 0)
+    #expect(try #require(rs.comparison.lossDifference) > 0)
     // The per-image evaluations' losses are the grouped losses.
     let exactRS = try #require(
       outcome.evaluations.first {

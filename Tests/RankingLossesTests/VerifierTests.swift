@@ -1,3 +1,4 @@
+import BRLRandom
 import Testing
 
 @testable import RankingLosses
@@ -153,6 +154,16 @@ import Testing
       wrongGradient.gradient[negative] += 1e-6 + abs(wrongGradient.gradient[negative]) * 1e-3
       let g = sample.compare(wrongGradient, capture, rtol: 1e-5, atol: 1e-8)
       #expect(!g.agrees && g.firstViolationIndex == sample.positiveCount + 1000)
+      // The finished check names the compared value: an FP_i or an input gradient index.
+      let planned = ParityCheck(
+        subject: Evaluation(loss: .rs, delta: delta, method: .exact),
+        reference: .sampledNaive(positives: sample.positiveCount, negatives: sample.negativeCount),
+        requirement: .required, reason: "test")
+      let finished = FinishedCheck(
+        planned, comparison: g, sampledNegativeIndex: sample.negativeIndex)
+      #expect(finished.firstDisagreement == .gradient(index: negative))
+      #expect(finished.comparedValue(3) == .falsePositives(sampledPositive: 3))
+      #expect(finished.comparedValue(sample.positiveCount + 1000).label == "\(negative)")
     }
   }
 
@@ -168,6 +179,13 @@ import Testing
       #expect(!outcome.failed)
       #expect(outcome.checks.filter { $0.verdict == .ok }.count == 4)
       #expect(!outcome.evaluations.contains { $0.evaluation.method == .naive })
+      // The sampled naive has no loss: the loss difference is not compared (nil, not 0); the
+      // full comparisons (against exact) compare it.
+      let sampled = outcome.checks.filter { $0.reference.isSampledNaive }
+      #expect(!sampled.isEmpty && sampled.allSatisfy { $0.comparison.lossDifference == nil })
+      #expect(
+        outcome.checks.filter { !$0.reference.isSampledNaive }
+          .allSatisfy { $0.comparison.lossDifference != nil })
     }
   }
 }

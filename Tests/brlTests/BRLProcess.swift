@@ -5,6 +5,8 @@ struct BRLProcess {
   var status: Int32
   var stdout: String
   var stderr: String
+  /// Whether brl ended on a signal (a trap, a crash) instead of exiting.
+  var signalled = false
 
   /// The `brl` next to the test bundle (SwiftPM builds it first: brlTests depends on it).
   static let executable: URL = {
@@ -35,7 +37,8 @@ struct BRLProcess {
     process.waitUntilExit()
     return BRLProcess(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+      stderr: String(decoding: errData, as: UTF8.self),
+      signalled: process.terminationReason == .uncaughtSignal)
   }
 
   /// A fresh temporary folder.

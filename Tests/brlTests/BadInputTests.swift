@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Every bad input of `fixtures/cli-bad/cases.tsv` (the README's table is made from the same
+/// Every bad input of `fixtures/cli-bad/cases.tsv` (docs/bad-input.md's table is made from the same
 /// file by `scripts/bad-inputs.sh`): exit 2 and a message, prefixed `brl: error: `, that names
 /// the problem.
 @Suite struct BadInputTests {

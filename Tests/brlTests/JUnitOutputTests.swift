@@ -75,7 +75,11 @@ import Testing
       "report", "--baseline", slow, "--db", db, "--junit", "/nonexistent-dir/bench.xml",
     ])
     #expect(unwritable.status == 2)
-    #expect(unwritable.stderr.contains("brl: error: cannot write /nonexistent-dir/bench.xml"))
+    // Refused when --junit is parsed, before the comparison (issue 16).
+    #expect(
+      unwritable.stderr.hasPrefix(
+        "brl: error: The value '/nonexistent-dir/bench.xml' is invalid for '--junit <file>': "
+          + "the folder /nonexistent-dir does not exist"))
   }
 
   /// The checks of one `brl verify --json` input: (count, failed, informational).
@@ -137,7 +141,10 @@ import Testing
 
     let unwritable = try BRLProcess.run(["verify", input, "--junit", folder.path])
     #expect(unwritable.status == 2)
-    #expect(unwritable.stderr.contains("brl: error: cannot write \(folder.path)"))
+    #expect(
+      unwritable.stderr.hasPrefix(
+        "brl: error: The value '\(folder.path)' is invalid for '--junit <file>': is a folder"))
+    #expect(unwritable.stdout.isEmpty)
   }
 
   /// The single `<testsuite>` of a report.

@@ -61,7 +61,7 @@ import Testing
     let run = try BRLProcess.run(["loss", "fixtures/oracle/rs_small.npz", "--loss", "rs", "--json"])
     #expect(run.status == 0)
     let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
-    // The README's list: every key present, null when it does not apply.
+    // docs/json.md's list: every key present, null when it does not apply.
     let documented: Set<String> = [
       "input", "loss_kind", "method", "delta", "ap_variant", "loss", "ranking_loss",
       "sorting_loss", "n", "positives", "negatives", "ignored", "relevant_negatives", "buckets",

@@ -251,8 +251,9 @@ import Testing
     .init(setup: .randomBytes, command: .report, message: "is not a usable SQLite database"),
     .init(setup: .missingFolder, command: .verify, message: "does not exist"),
     .init(setup: .missingFolder, command: .report, message: "no benchmark database at"),
-    .init(setup: .readOnly, command: .bench, message: "cannot use the database"),
-    .init(setup: .readOnly, command: .verify, message: "cannot use the database"),
+    // Refused when --db is parsed, before any work (issue 16: output paths checked up front).
+    .init(setup: .readOnly, command: .bench, message: "is not writable"),
+    .init(setup: .readOnly, command: .verify, message: "is not writable"),
     .init(setup: .fullDisk, command: .bench, message: "the disk is full"),
     .init(setup: .fullDisk, command: .verify, message: "the disk is full"),
   ]

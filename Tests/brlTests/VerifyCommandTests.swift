@@ -53,7 +53,7 @@ import Testing
     #expect(failed.first?["reference"] as? String == "stored")
   }
 
-  /// The documented JSON schema (README, "brl verify --json").
+  /// The documented JSON schema (docs/json.md, "brl verify --json").
   @Test func jsonSchema() throws {
     let run = try BRLProcess.run(["verify", "fixtures/oracle/alrp_small.npz", "--json"])
     #expect(run.status == 0)

@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
   )
 
   @Option(
-    help: "Losses: rs, ap, alrp or all, comma-separated.",
+    help: "Losses: rs, ap, alrp or all, comma-separated (default: rs).",
     transform: ItemList<LossKind>.init(parsing:))
   var loss = ItemList<LossKind>([.rs], description: "rs")
 
@@ -29,17 +29,19 @@ struct BenchCommand: ParsableCommand {
   var methods: [ItemList<BenchMethod>] = []
 
   @Option(
-    name: .customLong("pos"), help: "Values of P, the number of positives (list or range).",
+    name: .customLong("pos"),
+    help: "Values of P, the number of positives (list or range; default: 10,100,1000).",
     transform: CountGrid.init(parsing:))
   var positives = try! CountGrid(parsing: "10,100,1000")
 
   @Option(
-    name: .customLong("neg"), help: "Values of N, the number of negatives (list or range).",
+    name: .customLong("neg"),
+    help: "Values of N, the number of negatives (list or range; default: 1e4,1e5,1e6).",
     transform: CountGrid.init(parsing:))
   var negatives = try! CountGrid(parsing: "1e4,1e5,1e6")
 
   @Option(
-    help: "Grid points per factor of 10 in a range a..b.",
+    help: "Grid points per factor of 10 in a range a..b (default: 1).",
     transform: Parse.count(atMost: CountGrid.maxStepsPerDecade, "--steps-per-decade"))
   var stepsPerDecade: Int = 1
 
@@ -54,20 +56,21 @@ struct BenchCommand: ParsableCommand {
   var delta: Double?
 
   @Option(
-    help: "Timed evaluations per point.",
+    help: "Timed evaluations per point (default: 5).",
     transform: Parse.count(atMost: BenchPlan.maxRepeats, "--repeats"))
   var repeats: Int = 5
 
   @Option(
-    help: "Untimed evaluations per point before the timed ones.",
+    help: "Untimed evaluations per point before the timed ones (default: 1).",
     transform: Parse.count(atMost: BenchPlan.maxRepeats, "--warmup"))
   var warmup: Int = 1
 
-  @Option(help: "Seed of the synthetic data.", transform: Parse.seed)
+  @Option(help: "Seed of the synthetic data (default: 1).", transform: Parse.seed)
   var seed: UInt64 = 1
 
   @Option(
-    help: "Shift of the negatives' logits towards the positives (use --overlap=-1 below 0).",
+    help:
+      "Shift of the negatives' logits towards the positives (default: 0; --overlap=-1 below 0).",
     transform: Parse.real)
   var overlap: Double = 0
 
@@ -76,7 +79,9 @@ struct BenchCommand: ParsableCommand {
     transform: Parse.count(atMost: 1 << 31, "--images"))
   var images: Int?
 
-  @Option(help: "Seconds a point may take; 'none' for no limit.", transform: Budget.init(parsing:))
+  @Option(
+    help: "Seconds a point may take; 'none' for no limit (default: 30).",
+    transform: Budget.init(parsing:))
   var budget = Budget(seconds: 30)
 
   @Option(

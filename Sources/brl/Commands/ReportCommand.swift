@@ -9,35 +9,7 @@ struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
     abstract: "List, show, export and compare recorded benchmark runs.",
-    discussion: """
-        brl report                   list the runs, newest first
-        brl report RUN               show run RUN (an id, or 'latest') like bench
-        brl report RUN --json        export it (also --csv, --markdown)
-        brl report --compare BASE [RUN]
-                                     compare RUN (default: the newest other run)
-                                     with BASE
-        brl report --baseline FILE.json [RUN]
-                                     compare with a run exported by --json (e.g.
-                                     kept in CI)
-        brl report --compare BASE --fail-if-slower 10% --junit bench.xml
-                                     also write the comparison as JUnit XML
-        brl report --parity [--json] list the comparisons recorded by
-                                     `brl verify --record`, newest first
-                                     (--limit N for the newest N)
-
-      A comparison matches points on (loss, method, δ, P, N) and shows the ratio of the min and \
-      of the median times. With --fail-if-slower 10%, brl exits 1 if a matched point's min time \
-      (min of repeats) is more than 10% slower than the base's. Points whose repeats spread more \
-      than 10% of their median (stddev, or median − min) are named as noisy. --junit FILE \
-      writes a test case per matched point, failed when slower than --fail-if-slower allows \
-      (written atomically, also when brl exits 1).
-
-      A run whose process is gone (killed, crashed) is shown as interrupted; its measured points \
-      are kept. brl report opens the database read-only: it never creates or changes a file.
-
-      Exit codes: 0 success, 1 slower than allowed, 2 missing or unusable database, run or \
-      baseline.
-      """
+    discussion: discussion
   )
 
   @Argument(
@@ -124,57 +96,8 @@ struct ReportCommand: ParsableCommand {
     }
   }
 
-  private func openStore() throws -> BenchStore {
+  func openStore() throws -> BenchStore {
     try BenchStore(path: db?.path ?? BenchStore.defaultPath(), mode: .readOnly)
-  }
-
-  private func listParity() throws {
-    let store = try openStore()
-    let records = try store.parityRecords(limit: limit)
-    if json {
-      struct ParityList: Encodable { var parity: [ParityRecord] }
-      print(try JSONFormat.string(ParityList(parity: records), pretty: true), terminator: "")
-      return
-    }
-    if records.isEmpty {
-      print("No parity results in \(store.path) (record some with `brl verify --record`).")
-      return
-    }
-    func number(_ value: Double?) -> String { value.map(Format.scientific) ?? "nan" }
-    var table = TextTable(columns: [
-      .init("id"), .init("recorded", .left), .init("input", .left), .init("fnv1a64/size", .left),
-      .init("loss", .left), .init("δ"), .init("method", .left), .init("vs", .left),
-      .init("|Δloss|"), .init("max |Δgrad|"), .init("rel"), .init("verdict", .left),
-    ])
-    for r in records {
-      table.append([
-        r.id.map(String.init) ?? "-", BenchReport.timestamp(r.createdAt), r.inputPath,
-        r.inputHash + (r.inputSize.map { "/\($0)" } ?? ""), r.loss, Format.number(r.delta),
-        r.methodA, r.methodB, number(r.lossAbsDiff), number(r.maxAbsDiff), number(r.maxRelDiff),
-        r.verdict,
-      ])
-    }
-    print(table.text(), terminator: "")
-  }
-
-  private func list() throws {
-    let store = try openStore()
-    let runs = try store.runs()
-    if json {
-      print(try BenchDocument.jsonString(runs.map(\.run)), terminator: "")
-      return
-    }
-    if csv || markdown {
-      throw ReportError(
-        description: "the run list is text or --json; pass a run id to export a run")
-    }
-    if runs.isEmpty {
-      print("No runs in \(store.path).")
-      return
-    }
-    print(
-      BenchReport.runList(runs, currentHost: MachineInfo.current(lookUpGitCommit: false).hostName)
-        .text(), terminator: "")
   }
 
   private func show(_ selector: RunSelector) throws {

@@ -56,10 +56,12 @@ struct VerifyCommand: ParsableCommand {
   @Flag(help: "Also fail on the reported (informational) differences.")
   var strict = false
 
-  @Option(help: "Relative tolerance (numpy.allclose).", transform: Parse.nonNegative)
+  @Option(
+    help: "Relative tolerance (numpy.allclose; default: 1e-05).", transform: Parse.nonNegative)
   var rtol: Double = 1e-5
 
-  @Option(help: "Absolute tolerance (numpy.allclose).", transform: Parse.nonNegative)
+  @Option(
+    help: "Absolute tolerance (numpy.allclose; default: 1e-08).", transform: Parse.nonNegative)
   var atol: Double = 1e-8
 
   @Option(help: "The method that produced ref_loss/ref_grad.")
@@ -73,7 +75,7 @@ struct VerifyCommand: ParsableCommand {
     transform: Parse.nonNegative)
   var refDelta: Double?
 
-  @Flag(help: "Print one JSON object (schema in the README) instead of tables.")
+  @Flag(help: "Print one JSON object (schema in docs/json.md) instead of tables.")
   var json = false
 
   @Option(
@@ -124,7 +126,10 @@ struct VerifyCommand: ParsableCommand {
     for path in inputs {
       // Hashed before reading, so the hash names the bytes that were checked.
       for file in record ? [path] + [inputOptions.targets?.path].compactMap({ $0 }) : [] {
-        if fingerprints[file] == nil { fingerprints[file] = try? FileFingerprint(path: file) }
+        // Only a checked input is read (never /dev/zero or a /proc file).
+        if fingerprints[file] == nil, (try? PathCheck.input(file)) != nil {
+          fingerprints[file] = try? FileFingerprint(path: file)
+        }
       }
       let report = verify(path)
       if !json { print(report.text(colour: isatty(STDOUT_FILENO) == 1)) }
@@ -184,7 +189,8 @@ struct VerifyCommand: ParsableCommand {
     } catch {
       report.error = BRL.failure(for: error)?.message ?? "\(path): \(error)"
     }
-    if let error = report.error, !json { printError(error) }
+    // On stderr also with --json (where the entry holds it too): exit 2 always says why there.
+    if let error = report.error { printError(error) }
     return report
   }
 }

@@ -4,7 +4,7 @@ import Foundation
 import RankingLosses
 
 /// What `brl verify` prints: tables for people (``Input/text(colour:)``, in
-/// VerifyReport+Text.swift), or one JSON object for CI (schema in the README; keys are stable;
+/// VerifyReport+Text.swift), or one JSON object for CI (schema in docs/json.md; keys are stable;
 /// the entries are in VerifyReport+JSON.swift).
 struct VerifyReport: Encodable {
   var version: String

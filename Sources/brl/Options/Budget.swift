@@ -1,8 +1,9 @@
 import ArgumentParser
 import BRLBench
+import BRLFormat
 
 /// `--budget`: the seconds a benchmark point may take, or `none` for no limit.
-struct Budget: ExpressibleByArgument, CustomStringConvertible, Sendable {
+struct Budget: ParsedArgument, CustomStringConvertible, Sendable {
   /// nil: no limit.
   var seconds: Double?
 
@@ -11,7 +12,5 @@ struct Budget: ExpressibleByArgument, CustomStringConvertible, Sendable {
   /// `none` or a finite number of seconds > 0 (``NumberParsing/budget(_:)``).
   init(parsing text: String) throws { seconds = try NumberParsing.budget(text) }
 
-  init?(argument: String) { try? self.init(parsing: argument) }
-
-  var description: String { seconds.map { "\($0)" } ?? "none" }
+  var description: String { seconds.map(Format.number) ?? "none" }
 }

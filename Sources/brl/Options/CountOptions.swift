@@ -3,11 +3,13 @@ import BRLBench
 
 /// `--pos`, `--neg`: counts and log ranges (``CountGrid``), expanded once
 /// `--steps-per-decade` is known.
-extension CountGrid: ExpressibleByArgument {
+extension CountGrid: ParsedArgument {
+  // Public: the type is BRLBench's (ExpressibleByArgument's requirement must be).
   public init?(argument: String) { try? self.init(parsing: argument) }
 }
 
-extension RunSelector: ExpressibleByArgument {
+/// A run id or `latest`.
+extension RunSelector: ParsedArgument {
   public init?(argument: String) { try? self.init(parsing: argument) }
 }
 

@@ -1,48 +1,43 @@
 import ArgumentParser
 import BRLData
 
-/// A file brl writes (`--out`, `--junit`, `--db` of bench and verify), checked when parsed
-/// (``PathCheck/output(_:)``): a refused path stops brl before any work, with nothing written.
-struct OutputFile: ExpressibleByArgument, CustomStringConvertible, Sendable {
-  var path: String
+/// A path checked when parsed by ``check(_:)``, so a refused path stops brl before any work,
+/// with nothing written.
+protocol CheckedPath: ParsedArgument, CustomStringConvertible, Sendable {
+  var path: String { get }
+  init(checked path: String)
+  /// Throws ``PathCheck/Error`` when `path` cannot be used.
+  static func check(_ path: String) throws
+}
 
+extension CheckedPath {
   init(parsing text: String) throws {
-    try PathCheck.output(text)
-    path = text
+    try Self.check(text)
+    self.init(checked: text)
   }
-
-  init?(argument: String) { try? self.init(parsing: argument) }
 
   var description: String { path }
 }
 
-/// A file brl only reads beside INPUT (`--targets`, `--image-ids`, `--baseline`), checked when
-/// parsed (``PathCheck/input(_:mustExist:)``): it exists and is a regular file, so a folder,
-/// `/dev/zero` or a `/proc` file is refused before any work.
-struct InputFile: ExpressibleByArgument, CustomStringConvertible, Sendable {
+/// A file brl writes (`--out`, `--junit`, `--db` of bench and verify): ``PathCheck/output(_:)``.
+struct OutputFile: CheckedPath {
   var path: String
+  init(checked path: String) { self.path = path }
+  static func check(_ path: String) throws { try PathCheck.output(path) }
+}
 
-  init(parsing text: String) throws {
-    try PathCheck.input(text)
-    path = text
-  }
-
-  init?(argument: String) { try? self.init(parsing: argument) }
-
-  var description: String { path }
+/// A file brl only reads beside INPUT (`--targets`, `--image-ids`, `--baseline`): it exists and
+/// is a regular file, so a folder, `/dev/zero` or a `/proc` file is refused before any work.
+struct InputFile: CheckedPath {
+  var path: String
+  init(checked path: String) { self.path = path }
+  static func check(_ path: String) throws { try PathCheck.input(path) }
 }
 
 /// `brl report --db`: read, never created; when it exists it must be a regular file (a missing
 /// database is reported by the store, which says how to make one).
-struct DatabaseFile: ExpressibleByArgument, CustomStringConvertible, Sendable {
+struct DatabaseFile: CheckedPath {
   var path: String
-
-  init(parsing text: String) throws {
-    try PathCheck.input(text, mustExist: false)
-    path = text
-  }
-
-  init?(argument: String) { try? self.init(parsing: argument) }
-
-  var description: String { path }
+  init(checked path: String) { self.path = path }
+  static func check(_ path: String) throws { try PathCheck.input(path, mustExist: false) }
 }

@@ -4,7 +4,7 @@ import BRLData
 
 /// `--layout`: how a 2-D array holds logits and targets (rows, columns), or how a raw file
 /// interleaves them (interleaved, planar).
-enum InputLayout: ExpressibleByArgument, Sendable, Equatable {
+enum InputLayout: ParsedArgument, Sendable, Equatable {
   case array(ArrayLayout)
   case raw(RawLayout)
 
@@ -20,8 +20,6 @@ enum InputLayout: ExpressibleByArgument, Sendable, Equatable {
           + "for raw input)")
     }
   }
-
-  init?(argument: String) { try? self.init(parsing: argument) }
 
   static var allValueStrings: [String] {
     ArrayLayout.allCases.map(\.rawValue) + RawLayout.allCases.map(\.rawValue)

@@ -19,7 +19,7 @@ extension ListItem {
 /// for every value where the item type has a fixed set.
 ///
 ///     @Option(transform: ItemList<LossKind>.init(parsing:)) var loss: ItemList<LossKind>?
-struct ItemList<Item: ListItem>: ExpressibleByArgument, CustomStringConvertible, Sendable {
+struct ItemList<Item: ListItem>: ParsedArgument, CustomStringConvertible, Sendable {
   var items: [Item]
   var description: String
 
@@ -35,9 +35,5 @@ struct ItemList<Item: ListItem>: ExpressibleByArgument, CustomStringConvertible,
     } else {
       self.init(try NumberParsing.list(text, item: Item.item), description: text)
     }
-  }
-
-  init?(argument: String) {
-    try? self.init(parsing: argument)
   }
 }

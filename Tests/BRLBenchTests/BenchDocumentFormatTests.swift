@@ -2,8 +2,9 @@ import BRLBench
 import Foundation
 import Testing
 
-/// The `--json` format is documented and used as a CI baseline: its keys must not drift.
-@Suite struct JSONFormatTests {
+/// The `--json` and CSV formats of bench documents are documented and used as a CI baseline:
+/// their keys must not drift.
+@Suite struct BenchDocumentFormatTests {
   @Test func keysAreStable() throws {
     let document = BenchDocument(
       run: sampleRun(), measurements: [measurement(method: "floor", median: 0.001)])
