@@ -7,7 +7,8 @@
   oracle file, as is (the harness's "PK" form); small deflate bombs (64 KiB of zeros, declared
   honestly and declared as 100 bytes); and member lists (the harness's other form: byte 0 odd =
   deflate, members `name\\ncontents` separated by `\\n@@\\n`) for plain, aLRP-style and
-  detector-style dumps.
+  detector-style dumps, and (issue 20) members brl does not use (string, bytes, object),
+  the official names, a (N, 1) column and dotted member names.
 - raw/: each raw fixture behind the option byte the harness reads (bit 0 float64, bit 1
   big-endian, bits 2-3 interleaved / planar / no layout / two files), plus hand-made values.
 
@@ -132,6 +133,24 @@ def npz_seeds():
                           ("detector_targets", detector_targets), ("labels_1d", labels_1d)):
         out("npz", f"list_{name}_stored", member_list(members, deflate=False))
         out("npz", f"list_{name}_deflated", member_list(members, deflate=True))
+
+    # Issue 20: members brl does not use (unicode, bytes, an object array whose data is a
+    # pickle, a 0-d int), the official head's names, a (N, 1) column, dotted and nested names
+    # for the harness's --keys values ("logits=outputs.cls,targets=levels").
+    obj = io.BytesIO()
+    np.save(obj, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    extra = plain + [("cfg.npy", npy_bytes(np.array("atss"))),
+                     ("raw.npy", npy_bytes(np.array(b"abc"))),
+                     ("obj.npy", obj.getvalue()), ("step.npy", npy_bytes(np.int64(7)))]
+    official = [("flat_preds.npy", npy_bytes(logits)), ("flat_labels.npy", npy_bytes(targets))]
+    column = [("logits.npy", npy_bytes(logits)), ("targets.npy", npy_bytes(targets[:, None]))]
+    dotted = [("outputs.cls.npy", npy_bytes(logits[:, None])), ("levels.npy", npy_bytes(targets)),
+              ("meta.npy", npy_bytes(np.array(["x", "yz"])))]
+    for name, members in (("extra_keys", extra), ("official_names", official),
+                          ("column_targets", column), ("dotted_keys", dotted)):
+        out("npz", f"list_{name}_stored", member_list(members, deflate=False))
+        out("npz", f"list_{name}_deflated", member_list(members, deflate=True))
+    out("npz", "hand_extra_keys.npz", zip_bytes(extra, zipfile.ZIP_STORED))
 
 
 def raw_seeds():

@@ -18,7 +18,8 @@ Bad (brl must refuse each with exit 2):
   bad_overlap.safetensors        targets' data_offsets overlap the logits'
   bad_gap.safetensors            the tensors do not cover the data (trailing bytes)
 Fuzz seeds (the input forms of Fuzz/Sources/FuzzTorch and FuzzSafetensors):
-  fixtures/fuzz/torch/        the small .pt files above as is; pickles alone (the harness adds
+  fixtures/fuzz/torch/        the small .pt files above as is, and fixtures/dumps/bad_evil_ignored.pt
+                              (written by torch, see make_dump_fixtures.py); pickles alone (the harness adds
                               storages 0-3 of 64 bytes); member lists `name\ncontents` joined by
                               `\n@@\n` behind a method byte
   fixtures/fuzz/safetensors/  the small .safetensors files as is; JSON headers with their data
@@ -172,6 +173,40 @@ seeds = {
     "pickle_stacked.pkl": b"\x80\x02" + tensor("FloatStorage", "0", 16, 0, [8, 2], [1, 8]) + b".",
     "pickle_pair4.pkl": pickle4,
 }
+# Issue 20: keys brl does not use, per-level lists, nested dicts, the official names, a (N, 1)
+# column, and a disallowed global inside an ignored key (refused: the whole pickle is read).
+def dict_value(entries):
+    return b"}(" + b"".join(binunicode(k) + v for k, v in entries) + b"u"
+def list_value(items):
+    return b"](" + b"".join(items) + b"e"
+f32 = lambda key, n, offset=0, shape=None, stride=None: tensor(
+    "FloatStorage", key, 16, offset, shape or [n], stride or [1])
+seeds.update({
+    "pickle_extra_keys.pkl": dict_pickle([
+        ("logits", f32("0", 16)), ("targets", f32("1", 16)), ("iter", binint(1234)),
+        ("cfg", binunicode("atss_r50")), ("scaler", b"N"),
+        ("history", list_value([b"G" + struct.pack(">d", 0.5), b"G" + struct.pack(">d", 0.25)])),
+        ("meta", dict_value([("lr", b"G" + struct.pack(">d", 0.01)), ("name", binunicode("x"))]))]),
+    "pickle_levels.pkl": dict_pickle([
+        ("logits", list_value([f32("0", 10), f32("0", 6, offset=10)])),
+        ("targets", tup([f32("1", 10), f32("1", 6, offset=10)])),
+        ("image_ids", list_value([tensor("LongStorage", "2", 8, 0, [8], [1]),
+                                  tensor("LongStorage", "3", 8, 0, [8], [1])]))]),
+    "pickle_nested.pkl": dict_pickle([
+        ("outputs", dict_value([("cls", f32("0", 8, shape=[8, 1], stride=[1, 1])),
+                                ("reg", f32("2", 16))])),
+        ("levels", list_value([f32("1", 4), f32("1", 4, offset=4)]))]),
+    "pickle_official.pkl": dict_pickle([
+        ("flat_preds", f32("0", 8)), ("flat_labels", list_value([f32("1", 8), b"N"])),
+        ("ids", list_value([b"N", tensor("IntStorage", "2", 16, 0, [8], [1])]))]),
+    "pickle_column.pkl": dict_pickle([
+        ("logits", f32("0", 16, shape=[16, 1], stride=[1, 1])), ("targets", f32("1", 16))]),
+    "pickle_evil_ignored.pkl": dict_pickle([
+        ("logits", f32("0", 16)), ("targets", f32("1", 16)),
+        ("cfg", glob("posix", "system") + tup([binunicode("true")]) + b"R")]),
+})
+with open("fixtures/dumps/bad_evil_ignored.pt", "rb") as f, open(os.path.join(ft, "bad_evil_ignored.pt"), "wb") as g:
+    g.write(f.read())
 for name, data in seeds.items():
     with open(os.path.join(ft, name), "wb") as f:
         f.write(data)

@@ -23,6 +23,14 @@ public final class Dump: @unchecked Sendable {
   public var imageIDs: [Int64]?
   /// What the reader did that a user should know, e.g. which axis held the targets.
   public var notes: [String]
+  /// The part of ``notes`` about how the file's layout was read that a user should see when
+  /// the numbers are printed: a (N, 1) column read as (N,), per-level lists concatenated, an
+  /// input found under the official code's name (`flat_preds`).
+  public var readingNotes: [String] = []
+  /// The keys (members, tensor names, nested paths) of the input that brl did not use, sorted;
+  /// a separate `--targets` or `--image-ids` file's as `FILE: key`. Empty for formats without
+  /// keys.
+  public var ignoredKeys: [String] = []
   /// The file the targets came from (the main file unless a second file was given).
   public let targetsPath: String
 

@@ -51,15 +51,19 @@ extension DumpReader {
     return ids
   }
 
-  /// The ids of `--image-ids FILE.npy` for `dump`.
-  static func loadImageIDsFile(_ path: String, for dump: Dump) throws -> [Int64] {
-    let data = try MappedFile.map(path)
-    let array = try NPYReader.parse(data, path: path)
-    guard array.dtype.kind != .structured else {
+  /// The ids of `--image-ids FILE` for `dump` (see ``loadInputFile(_:role:options:)``), with
+  /// what reading them noted and the file's keys that were not used.
+  static func loadImageIDsFile(
+    _ path: String, for dump: Dump, options: LoadOptions
+  ) throws -> (ids: [Int64], file: InputFile) {
+    let file = try loadInputFile(path, role: .imageIDs, options: options)
+    guard file.array.dtype.kind != .structured else {
       throw DataError(
         path: path, reason: "expected a 1-D integer array of image ids, found a structured array")
     }
-    return try imageIDs(array.view, count: dump.count, path: path, position: "image ids")
+    return (
+      try imageIDs(file.array.view, count: dump.count, path: path, position: "image ids"), file
+    )
   }
 }
 

@@ -21,6 +21,14 @@ import Foundation
 ///   storages (offset, strides) and bfloat16 included. See ``TorchArchive``, ``TorchPickle``
 ///   (nothing in the file is run) and ``SafetensorsFile``.
 ///
+/// In the containers (.npz, torch.save, safetensors) each input is found by ``KeyedInputs``: at
+/// its ``LoadOptions/keys`` path (nested dicts and lists, `outputs.cls`, `levels.0`) or by its
+/// default names (brl's, and the official code's `flat_preds` and `flat_labels`). Entries brl
+/// does not use are not interpreted (a numpy object member is never unpickled) and are listed
+/// in ``Dump/ignoredKeys``; a list of per-level tensors is concatenated along the first
+/// dimension; (N, 1) logits with (N,) targets (or the reverse) are read as (N,)
+/// (``Dump/readingNotes`` says so). `--targets` and `--image-ids` files may be containers too.
+///
 /// Logits must be float (f2, f4, f8, bfloat16); targets may be float, integer or bool.
 public enum DumpReader {
   public static func load(_ path: String, options: LoadOptions = .init()) throws -> Dump {
@@ -30,12 +38,14 @@ public enum DumpReader {
     case .npy:
       dump = try load(array: NPYReader.parse(data, path: path), path: path, options: options)
     case .npz:
-      dump = try load(arrays: NPZArchive.read(data, path: path), path: path, options: options)
+      dump = try load(
+        file: .tree(NPZArchive.entries(data, path: path), pair: false), path: path,
+        options: options)
     case .raw: dump = try loadRaw(data, path: path, options: options)
     case .torch:
-      dump = try load(tensors: TorchArchive.read(data, path: path), path: path, options: options)
+      dump = try load(file: TorchArchive.read(data, path: path), path: path, options: options)
     case .safetensors:
-      dump = try load(tensors: SafetensorsFile.read(data, path: path), path: path, options: options)
+      dump = try load(file: SafetensorsFile.read(data, path: path), path: path, options: options)
     }
     guard dump.count > 0 else {
       throw DataError(path: path, reason: "expected at least one example, found none (N = 0)")
@@ -46,7 +56,11 @@ public enum DumpReader {
           path: path, position: "image_ids",
           reason: "expected the image ids once, found them in the input and in \(idsPath)")
       }
-      dump.imageIDs = try loadImageIDsFile(idsPath, for: dump)
+      let (ids, file) = try loadImageIDsFile(idsPath, for: dump, options: options)
+      dump.imageIDs = ids
+      dump.readingNotes += file.notes
+      dump.notes += file.notes
+      dump.ignoredKeys = (dump.ignoredKeys + file.ignoredKeys).sorted()
     }
     return dump
   }
@@ -116,17 +130,27 @@ public enum DumpReader {
       return dump
     }
     try requireFloat(array.dtype, what: "logits", path: path)
-    switch array.shape.count {
+    var logits = array
+    var readingNotes: [String] = []
+    if options.targetsPath != nil, let squeezed = array.squeezedColumn {
+      logits = squeezed
+      readingNotes.append("logits of shape \(shapeText) read as (\(array.shape[0]),)")
+    }
+    switch logits.shape.count {
     case 1:
       guard let targetsPath = options.targetsPath else {
         throw fail(
           "a 1-D array holds only logits: expected a targets file, or an (N,2), (2,N) or "
             + "structured array; found shape \(shapeText)")
       }
-      let targets = try loadTargetsFile(targetsPath, options: options)
-      return try makeDump(
-        path: path, logits: array.view, targets: targets.view, targetsPath: targetsPath,
-        notes: ["logits from \(path), targets from \(targetsPath)"] + targets.notes)
+      let targets = try loadInputFile(targetsPath, role: .targets, options: options)
+      readingNotes += targets.notes
+      let dump = try makeDump(
+        path: path, logits: logits.view, targets: targets.array.view, targetsPath: targetsPath,
+        notes: ["logits from \(path), targets from \(targetsPath)"] + readingNotes)
+      dump.readingNotes = readingNotes
+      dump.ignoredKeys = targets.ignoredKeys
+      return dump
     case 2:
       guard options.targetsPath == nil else {
         throw fail("expected 1-D logits with a targets file, found shape \(shapeText)")
@@ -163,132 +187,188 @@ public enum DumpReader {
     }
   }
 
-  /// The targets file of a 1-D logits input: an .npy of any numeric dtype, or a raw flat array.
-  private static func loadTargetsFile(
-    _ path: String, options: LoadOptions
-  ) throws -> (view: ElementView, notes: [String]) {
-    let data = try MappedFile.map(path)
-    if data.hasBytes(NPYReader.magic, at: 0) {
-      let array = try NPYReader.parse(data, path: path)
-      guard array.dtype.kind != .structured, array.shape.count == 1 else {
+  // MARK: - Containers: .npz, torch.save, safetensors
+
+  /// A container file: one tensor is read as an .npy array would be; named entries are picked
+  /// by role (``KeyedInputs``: `--keys` paths or the default names), the rest listed as
+  /// ignored.
+  private static func load(file: TensorFile, path: String, options: LoadOptions) throws -> Dump {
+    switch file {
+    case .single(let array):
+      guard array.shape.count == 2 else {
         throw DataError(
           path: path,
-          reason: "expected 1-D numeric targets, found shape \(NPYHeader.shapeText(array.shape)) "
-            + "of '\(array.dtype)'")
+          reason: "one saved tensor must be (N,2) or (2,N) (logits, targets), found shape "
+            + NPYHeader.shapeText(array.shape) + "; save a dict {'logits': …, 'targets': …} instead"
+        )
       }
-      return (array.view, [])
+      return try load(array: array, path: path, options: options)
+    case .tree(let root, let pair):
+      var inputs = KeyedInputs(root, keys: options.keys, path: path, pair: pair)
+      let dump = try load(keyed: &inputs, options: options)
+      dump.ignoredKeys = (inputs.ignoredKeys + dump.ignoredKeys).sorted()
+      dump.readingNotes = inputs.notes + dump.readingNotes
+      dump.notes =
+        (pair && options.keys.paths.isEmpty
+          ? ["logits and targets from the saved pair (logits, targets)"] : [])
+        + dump.notes + dump.readingNotes
+      return dump
     }
-    guard options.format == .raw || (try? detectFormat(data, path: path)) == .raw else {
-      throw DataError(
-        path: path,
-        reason: "expected targets as .npy (magic b'\\x93NUMPY') or raw, found \(data.quotedBytes())"
-      )
-    }
-    let raw = try RawInput(data, path: path, options: options)
-    return (raw.flat(), [raw.note("targets", layout: nil)])
   }
 
-  // MARK: - .npz
-
-  private static func load(
-    arrays: [String: NPYArray], path: String, options: LoadOptions
-  ) throws -> Dump {
-    func key(_ name: String) -> KeyErrors { KeyErrors(path: path, key: name) }
-    guard let logits = arrays["logits"] else {
-      throw key("logits").error(
-        "expected a 'logits' array, found keys "
-          + arrays.keys.sorted().map { "'\($0)'" }.joined(separator: ", "))
+  private static func load(keyed inputs: inout KeyedInputs, options: LoadOptions) throws -> Dump {
+    let path = inputs.path
+    func fail(_ found: KeyedInputs.Found, _ reason: String) -> DataError {
+      DataError(path: path, position: found.position, reason: reason)
     }
-    try requireFloat(logits.dtype, what: "key 'logits'", path: path)
+    guard var logits = try inputs.array(.logits) else { throw inputs.missing(.logits) }
+    try requireFloat(logits.array.dtype, what: logits.position, path: path)
+    let logitsShape = logits.array.shape
+    // The targets: in the file, or (when it holds none) in --targets FILE.
+    var targets = try inputs.array(.targets)
+    var readingNotes: [String] = []
+    var targetsIgnored: [String] = []
+    if let targetsPath = options.targetsPath {
+      if let targets {
+        throw DataError(
+          path: path,
+          reason: "the file holds its own targets (key '\(targets.name)'); found --targets "
+            + "\(targetsPath) as well")
+      }
+      let file = try loadInputFile(targetsPath, role: .targets, options: options)
+      targets = KeyedInputs.Found(name: "targets", array: file.array, levels: 1)
+      readingNotes = file.notes
+      targetsIgnored = file.ignoredKeys
+    }
     let dump: Dump
-    switch logits.shape.count {
-    case 1:
-      guard let name = ["targets", "labels"].first(where: { arrays[$0] != nil }),
-        let targets = arrays[name]
-      else {
-        throw key("targets").error("expected a 'targets' (or 'labels') array, found none")
+    let oneColumn = logitsShape.count == 2 && logitsShape[1] == 1
+    if logitsShape.count == 1 || (oneColumn && targets?.array.shape.count == 1) {
+      if oneColumn, let squeezed = logits.array.squeezedColumn {
+        logits.array = squeezed
+        readingNotes.append(
+          "logits of shape \(NPYHeader.shapeText(logitsShape)) read as (\(logitsShape[0]),)")
       }
-      guard targets.dtype.kind != .structured, targets.shape.count == 1 else {
-        throw key(name).error(
-          "expected 1-D numeric targets, found shape \(NPYHeader.shapeText(targets.shape)) of "
-            + "'\(targets.dtype)'")
+      if targets == nil, options.keys[.targets] == nil { targets = try inputs.array(.labels) }
+      guard var targets else { throw inputs.missing(.targets, extra: [.labels]) }
+      if logits.array.shape.count == 1, let squeezed = targets.array.squeezedColumn {
+        readingNotes.append(
+          "\(targets.name) of shape \(NPYHeader.shapeText(targets.array.shape)) read as "
+            + "(\(squeezed.count),)")
+        targets.array = squeezed
       }
-      dump = try makeDump(path: path, logits: logits.view, targets: targets.view, notes: [])
-    case 2:
-      dump = try loadDetector(logits: logits, arrays: arrays, path: path)
-    default:
-      throw key("logits").error(
-        "expected shape (N,) or (N,C), found \(NPYHeader.shapeText(logits.shape))")
+      guard targets.array.dtype.kind != .structured, targets.array.shape.count == 1 else {
+        throw fail(
+          targets,
+          "expected 1-D numeric targets, found shape \(NPYHeader.shapeText(targets.array.shape)) "
+            + "of '\(targets.array.dtype)'")
+      }
+      guard logits.array.count == targets.array.count else {
+        throw DataError(
+          path: path,
+          reason: "expected logits and targets of the same length, found "
+            + "\(logits.array.count) logits\(levelsText(logits)) and \(targets.array.count) "
+            + "targets\(levelsText(targets))")
+      }
+      dump = try makeDump(
+        path: path, logits: logits.array.view, targets: targets.array.view,
+        targetsPath: options.targetsPath, notes: [])
+    } else if logitsShape.count == 2 {
+      dump = try loadDetector(logits: logits, targets: targets, inputs: &inputs)
+    } else {
+      throw fail(
+        logits, "expected shape (N,) or (N,C), found \(NPYHeader.shapeText(logitsShape))")
     }
-    if let reg = arrays["reg_losses"] {
-      guard reg.shape.count == 1, reg.dtype.kind != .structured else {
-        throw key("reg_losses").error(
-          "expected a 1-D array (one per positive), found shape \(NPYHeader.shapeText(reg.shape))")
+    dump.readingNotes = readingNotes
+    dump.ignoredKeys = targetsIgnored
+    let detector = logits.array.shape.count == 2
+    if var reg = try inputs.array(.regLosses) {
+      if let squeezed = reg.array.squeezedColumn { reg.array = squeezed }
+      guard reg.array.shape.count == 1, reg.array.dtype.kind != .structured else {
+        throw fail(
+          reg,
+          "expected a 1-D array (one per positive), found shape "
+            + NPYHeader.shapeText(reg.array.shape))
       }
-      dump.regressionLosses = reg.doubles()
+      dump.regressionLosses = reg.array.doubles()
     }
-    if let ids = arrays["image_ids"] {
-      guard ids.dtype.kind != .structured else {
-        throw key("image_ids").error("expected integer image ids, found a structured array")
+    if var ids = try inputs.array(.imageIDs) {
+      if let squeezed = ids.array.squeezedColumn { ids.array = squeezed }
+      guard ids.array.dtype.kind != .structured else {
+        throw fail(ids, "expected integer image ids, found a structured array")
       }
       dump.imageIDs = try imageIDs(
-        ids.view, count: dump.count,
-        anchors: logits.shape.count == 2 ? (logits.shape[0], logits.shape[1]) : nil, path: path,
-        position: "key 'image_ids'")
+        ids.array.view, count: dump.count,
+        anchors: detector ? (logitsShape[0], logitsShape[1]) : nil, path: path,
+        position: ids.position)
     }
-    if let ref = arrays["ref_loss"] {
-      guard let value = ref.scalar else {
-        throw key("ref_loss").error(
-          "expected a scalar, found shape \(NPYHeader.shapeText(ref.shape))")
+    if let ref = try inputs.array(.refLoss) {
+      guard let value = ref.array.scalar else {
+        throw fail(ref, "expected a scalar, found shape \(NPYHeader.shapeText(ref.array.shape))")
       }
       dump.referenceLoss = value
     }
-    if let grad = arrays["ref_grad"] {
-      guard grad.dtype.kind != .structured, grad.count == dump.count,
-        grad.shape.count == 1 || grad.shape == logits.shape
+    if let grad = try inputs.array(.refGrad) {
+      let shape = grad.array.shape
+      guard grad.array.dtype.kind != .structured, grad.array.count == dump.count,
+        shape.count == 1 || shape == logitsShape || (shape.count == 2 && shape[1] == 1)
       else {
-        throw key("ref_grad").error(
+        throw fail(
+          grad,
           "expected \(dump.count) values (one per example), found shape "
-            + NPYHeader.shapeText(grad.shape))
+            + NPYHeader.shapeText(shape))
       }
-      dump.referenceGradient = grad.doubles()
+      dump.referenceGradient = grad.array.doubles()
     }
     return dump
   }
 
+  /// " (3 levels)" for concatenated levels, else "".
+  private static func levelsText(_ found: KeyedInputs.Found) -> String {
+    found.levels > 1 ? " (\(found.levels) levels)" : ""
+  }
+
   private static func loadDetector(
-    logits: NPYArray, arrays: [String: NPYArray], path: String
+    logits found: KeyedInputs.Found, targets: KeyedInputs.Found?, inputs: inout KeyedInputs
   ) throws -> Dump {
-    func key(_ name: String) -> KeyErrors { KeyErrors(path: path, key: name) }
+    let path = inputs.path
+    let logits = found.array
+    func fail(_ found: KeyedInputs.Found, _ reason: String) -> DataError {
+      DataError(path: path, position: found.position, reason: reason)
+    }
     let (anchors, classes) = (logits.shape[0], logits.shape[1])
-    if let targets = arrays["targets"] {
+    if let targets {
       // Already one-vs-all: flatten both the same way.
-      guard targets.shape == logits.shape, targets.dtype.kind != .structured else {
-        throw key("targets").error(
-          "expected shape \(NPYHeader.shapeText(logits.shape)) like 'logits', found "
-            + NPYHeader.shapeText(targets.shape))
+      guard targets.array.shape == logits.shape, targets.array.dtype.kind != .structured else {
+        throw fail(
+          targets,
+          "expected shape \(NPYHeader.shapeText(logits.shape)) like '\(found.name)', found "
+            + NPYHeader.shapeText(targets.array.shape))
       }
       return try makeDump(
-        path: path, logits: logits.view, targets: targets.view,
+        path: path, logits: logits.view, targets: targets.array.view,
         notes: ["(N,C) logits and targets flattened row-major to N·C = \(logits.count) examples"])
     }
-    guard let labels = arrays["labels"] else {
-      throw key("labels").error(
-        "expected (N,) integer 'labels' (or (N,C) 'targets') for (N,C) logits, found none")
+    guard var labels = try inputs.array(.labels) else {
+      throw inputs.missing(
+        .labels, what: "(N,) integer tensor (or (N,C) 'targets') for (N,C) logits")
     }
-    guard labels.shape == [anchors], let labelValues = labels.view.integers() else {
-      throw key("labels").error(
+    if let squeezed = labels.array.squeezedColumn { labels.array = squeezed }
+    guard labels.array.shape == [anchors], let labelValues = labels.array.view.integers() else {
+      throw fail(
+        labels,
         "expected \(anchors) integer labels (shape (\(anchors),)), found shape "
-          + "\(NPYHeader.shapeText(labels.shape)) of '\(labels.dtype)'")
+          + "\(NPYHeader.shapeText(labels.array.shape)) of '\(labels.array.dtype)'")
     }
     var ious: [Double]?
-    if let iouArray = arrays["ious"] {
-      guard iouArray.shape == [anchors], iouArray.dtype.isFloatingPoint else {
-        throw key("ious").error(
+    if var iouArray = try inputs.array(.ious) {
+      if let squeezed = iouArray.array.squeezedColumn { iouArray.array = squeezed }
+      guard iouArray.array.shape == [anchors], iouArray.array.dtype.isFloatingPoint else {
+        throw fail(
+          iouArray,
           "expected \(anchors) float IoUs (shape (\(anchors),)), found shape "
-            + "\(NPYHeader.shapeText(iouArray.shape)) of '\(iouArray.dtype)'")
+            + "\(NPYHeader.shapeText(iouArray.array.shape)) of '\(iouArray.array.dtype)'")
       }
-      ious = iouArray.doubles()
+      ious = iouArray.array.doubles()
     }
     let expanded: (targets: [Float], zeroIoUPositives: Int)
     do {
@@ -306,33 +386,6 @@ public enum DumpReader {
     return Dump(
       path: path, logits: ColumnStorage(logits.view), targets: ColumnStorage(expanded.targets),
       notes: notes)
-  }
-
-  // MARK: - torch.save and safetensors
-
-  /// A torch.save or safetensors file: one tensor is read as an .npy array would be, named
-  /// tensors as the arrays of an .npz (the same keys, the same checks).
-  private static func load(tensors: TensorFile, path: String, options: LoadOptions) throws -> Dump {
-    switch tensors {
-    case .single(let array):
-      guard array.shape.count == 2 else {
-        throw DataError(
-          path: path,
-          reason: "one saved tensor must be (N,2) or (2,N) (logits, targets), found shape "
-            + NPYHeader.shapeText(array.shape) + "; save a dict {'logits': …, 'targets': …} instead"
-        )
-      }
-      return try load(array: array, path: path, options: options)
-    case .keyed(let arrays, let note):
-      guard options.targetsPath == nil else {
-        throw DataError(
-          path: path,
-          reason: "a file of named tensors holds its own targets; found --targets as well")
-      }
-      let dump = try load(arrays: arrays, path: path, options: options)
-      if let note { dump.notes.insert(note, at: 0) }
-      return dump
-    }
   }
 
   // MARK: - raw

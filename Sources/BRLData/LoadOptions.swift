@@ -16,6 +16,9 @@ public struct LoadOptions: Sendable, Equatable {
   /// A 1-D integer .npy with the image of each example, for inputs that cannot hold one (an
   /// .npz key or structured field `image_ids` does it otherwise).
   public var imageIDsPath: String?
+  /// Where each input lives in a container (.npz, torch.save, safetensors): `--keys` paths; a
+  /// role without one is looked up by its default names.
+  public var keys = DumpKeys()
 
   public init() {}
 }

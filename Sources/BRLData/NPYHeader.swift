@@ -14,6 +14,17 @@ struct NPYHeader {
 
   /// Parses the header text (trailing spaces and newline included).
   static func parse(_ text: String) throws(FormatProblem) -> NPYHeader {
+    let entries = try entries(text)
+    return NPYHeader(
+      dtype: try NPYDType.parse(entries.descr), fortranOrder: entries.fortranOrder,
+      shape: entries.shape)
+  }
+
+  /// The header's entries, checked except the dtype (``NPYDType/parse(_:)``), so that a reader
+  /// can set aside a member whose dtype brl does not read (strings, objects) without reading it.
+  static func entries(
+    _ text: String
+  ) throws(FormatProblem) -> (descr: PythonLiteral, fortranOrder: Bool, shape: [Int]) {
     guard case .dict(let entries) = try PythonLiteral.parse(text) else {
       throw FormatProblem(reason: "expected a dict literal {...}, found '\(text.prefix(40))'")
     }
@@ -45,6 +56,6 @@ struct NPYHeader {
       }
       return value
     }
-    return NPYHeader(dtype: try NPYDType.parse(descr), fortranOrder: fortranOrder, shape: shape)
+    return (descr, fortranOrder, shape)
   }
 }

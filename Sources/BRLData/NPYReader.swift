@@ -25,6 +25,23 @@ public enum NPYReader {
 
   /// Parses the bytes of an .npy file; `path` names it in errors.
   public static func parse(_ data: Data, path: String) throws -> NPYArray {
+    switch try parseMember(data, path: path) {
+    case .array(let array): return array
+    case .unreadable(_, let reason): throw DataError(path: path, position: "header", reason: reason)
+    }
+  }
+
+  /// An .npy file (or .npz member) brl reads, or one whose dtype it does not read (strings,
+  /// objects, complex…): for such a member the header is checked and the data left alone (an
+  /// object array's pickle is never looked at).
+  enum Member {
+    case array(NPYArray)
+    /// The `descr` as written (e.g. `'<U4'`) and why brl does not read it.
+    case unreadable(descr: String, reason: String)
+  }
+
+  /// Parses the bytes of an .npy file, setting aside a dtype brl does not read.
+  static func parseMember(_ data: Data, path: String) throws -> Member {
     func fail(_ position: String, _ reason: String) -> DataError {
       DataError(path: path, position: position, reason: reason)
     }
@@ -73,22 +90,17 @@ public enum NPYReader {
       throw fail("header", "expected a UTF-8 header (format 3.0), found invalid UTF-8")
     }
     let header: NPYHeader
-    do { header = try NPYHeader.parse(text) } catch { throw fail("header", error.reason) }
+    do {
+      let entries = try NPYHeader.entries(text)
+      let dtype: NPYDType
+      do { dtype = try NPYDType.parse(entries.descr) } catch {
+        return .unreadable(descr: entries.descr.quoted, reason: error.reason)
+      }
+      header = NPYHeader(dtype: dtype, fortranOrder: entries.fortranOrder, shape: entries.shape)
+    } catch { throw fail("header", error.reason) }
     let dataStart = headerStart + headerLength
-    // numpy's rule: the item size times the product of the non-zero extents must be
-    // addressable, even when an extent is 0 and the array empty, since strides and field
-    // offsets are still computed from them. brl also caps it at 2^48 bytes (no machine addresses
-    // more), which keeps every stride, offset and pointer computed from the shape from
-    // overflowing.
-    var (span, overflow) = (header.dtype.itemSize, false)
-    for extent in header.shape where !overflow {
-      (span, overflow) = span.multipliedReportingOverflow(by: Swift.max(extent, 1))
-    }
-    guard !overflow, span <= maximumByteSpan else {
-      throw fail(
-        "header",
-        "shape \(header.shapeText) of '\(header.dtype)' has more elements than fit in memory "
-          + "(overflow)")
+    do { try TensorLayout.checkSpan(shape: header.shape, dtype: header.dtype) } catch {
+      throw fail("header", error.reason)
     }
     let count = header.shape.reduce(1, *)
     let byteCount = count * header.dtype.itemSize
@@ -105,8 +117,9 @@ public enum NPYReader {
         "expected \(byteCount) bytes for shape \(header.shapeText) of '\(header.dtype)', found "
           + "\(available) (\(available - byteCount) extra bytes at the end)")
     }
-    return NPYArray(
-      dtype: header.dtype, shape: header.shape, fortranOrder: header.fortranOrder, storage: data,
-      dataOffset: dataStart)
+    return .array(
+      NPYArray(
+        dtype: header.dtype, shape: header.shape, fortranOrder: header.fortranOrder,
+        storage: data, dataOffset: dataStart))
   }
 }

@@ -13,13 +13,43 @@ public enum NPZArchive {
     try read(MappedFile.map(path), path: path)
   }
 
-  /// The arrays of the .npz file whose bytes are `data`; `path` names it in errors.
+  /// The arrays of the .npz file whose bytes are `data`; `path` names it in errors. Every
+  /// member must be an array brl reads.
   static func read(_ data: Data, path: String) throws -> [String: NPYArray] {
+    var arrays: [String: NPYArray] = [:]
+    for (key, member) in try members(data, path: path) {
+      switch member {
+      case .array(let array): arrays[key] = array
+      case .unreadable(_, let reason):
+        throw DataError(path: path, position: "member '\(key).npy': header", reason: reason)
+      }
+    }
+    return arrays
+  }
+
+  /// The members of the .npz as container entries for ``KeyedInputs``: a member whose dtype brl
+  /// does not read (a string, bytes or object array) is kept only by its dtype, its data
+  /// unread, and refused only if brl is asked to use it.
+  static func entries(_ data: Data, path: String) throws -> TensorEntry {
+    .dict(
+      try members(data, path: path).map { key, member in
+        switch member {
+        case .array(let array): (key, .array(TensorSource(array)))
+        case .unreadable(let descr, let reason): (key, .other("a \(descr) array (\(reason))"))
+        }
+      })
+  }
+
+  /// Every member parsed, in the archive's order.
+  private static func members(
+    _ data: Data, path: String
+  ) throws -> [(key: String, member: NPYReader.Member)] {
     let directory: ZipDirectory
     do { directory = try ZipDirectory.read(data) } catch {
       throw DataError(path: path, reason: error.reason)
     }
-    var arrays: [String: NPYArray] = [:]
+    var members: [(key: String, member: NPYReader.Member)] = []
+    var keys = Set<String>()
     for member in directory.members {
       let position = "member '\(member.name)'"
       guard member.name.hasSuffix(".npy"), member.name.count > 4 else {
@@ -28,7 +58,7 @@ public enum NPZArchive {
           reason: "expected an .npy member (name ending in '.npy'), found '\(member.name)'")
       }
       let key = String(member.name.dropLast(4))
-      guard arrays[key] == nil else {
+      guard keys.insert(key).inserted else {
         throw DataError(
           path: path, position: position,
           reason: "duplicate key '\(key)': expected each member once, found it twice")
@@ -37,11 +67,13 @@ public enum NPZArchive {
       do { contents = try member.contents(of: data) } catch {
         throw DataError(path: path, position: position, reason: error.reason)
       }
-      do { arrays[key] = try NPYReader.parse(contents, path: path) } catch let error as DataError {
+      do {
+        members.append((key, try NPYReader.parseMember(contents, path: path)))
+      } catch let error as DataError {
         throw error.nested(in: position, path: path)
       }
     }
-    return arrays
+    return members
   }
 
   /// Writes `arrays` as an .npz that `numpy.load` opens, members in the given order.

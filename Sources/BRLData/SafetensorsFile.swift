@@ -80,7 +80,8 @@ enum SafetensorsFile {
     }
     let dataStart = 8 + Int(length)
     let dataLength = data.count - dataStart
-    var entries: [(name: String, begin: Int, end: Int, array: NPYArray)] = []
+    var entries: [(name: String, begin: Int, end: Int, entry: TensorEntry)] = []
+    var hasMetadata = false
     for (name, value) in header.sorted(by: { $0.key < $1.key }) {  // errors in a fixed order
       let position = "header: tensor '\(TorchPickle.printable(name))'"
       if name == "__metadata__" {
@@ -88,6 +89,7 @@ enum SafetensorsFile {
         else {
           throw fail("expected '__metadata__' to map strings to strings", at: "header")
         }
+        hasMetadata = true
         continue
       }
       guard let fields = value as? [String: Any] else {
@@ -103,11 +105,7 @@ enum SafetensorsFile {
       guard let dtypeName = fields["dtype"] as? String else {
         throw fail("expected a string 'dtype'", at: position)
       }
-      guard let dtype = dtypes[dtypeName] else {
-        throw fail(
-          "unsupported dtype '\(TorchPickle.printable(dtypeName))'; expected one of "
-            + dtypes.keys.sorted().joined(separator: ", "), at: position)
-      }
+      let dtype = dtypes[dtypeName]
       guard let shapeList = fields["shape"] as? [Any], shapeList.count <= 32,
         let shape = integers(shapeList)
       else {
@@ -118,7 +116,20 @@ enum SafetensorsFile {
       else {
         throw fail("expected 'data_offsets' [begin, end] with 0 ≤ begin ≤ end", at: position)
       }
-      do { try TensorLayout.checkSpan(shape: shape, itemSize: dtype.itemSize) } catch {
+      guard let dtype else {
+        // A dtype brl does not read (float8, complex…): only its place in the data is checked.
+        guard offsets[1] <= dataLength else {
+          throw fail(
+            "data_offsets [\(offsets[0]), \(offsets[1])] point past the end of the data "
+              + "(\(dataLength) bytes after the header)", at: position)
+        }
+        let kind =
+          "a tensor of unsupported dtype '\(TorchPickle.printable(dtypeName))' (brl reads "
+          + dtypes.keys.sorted().joined(separator: ", ") + ")"
+        entries.append((name, offsets[0], offsets[1], .other(kind)))
+        continue
+      }
+      do { try TensorLayout.checkSpan(shape: shape, dtype: dtype) } catch {
         throw fail(error.reason, at: position)
       }
       var count = 1
@@ -142,7 +153,7 @@ enum SafetensorsFile {
       let array = NPYArray(
         dtype: dtype, shape: shape, fortranOrder: false, storage: data,
         dataOffset: dataStart + offsets[0])
-      entries.append((name, offsets[0], offsets[1], array))
+      entries.append((name, offsets[0], offsets[1], .array(TensorSource(array))))
     }
     entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
     var expected = 0
@@ -163,7 +174,10 @@ enum SafetensorsFile {
         "the tensors cover \(expected) bytes of data, but \(dataLength) follow the header",
         at: "header")
     }
-    return .keyed(Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.array) }), note: nil)
+    // In the header's order of names (sorted: JSON objects have no order).
+    var named = entries.sorted { $0.name < $1.name }.map { (key: $0.name, value: $0.entry) }
+    if hasMetadata { named.append((key: "__metadata__", value: .other("metadata"))) }
+    return .tree(.dict(named), pair: false)
   }
 
   static let maximumNesting = 8

@@ -1,13 +1,5 @@
 import Foundation
 
-/// What a `torch.save` file or a safetensors file holds, in the terms ``DumpReader`` maps to a
-/// dump: one array (an (N, 2) tensor, read like an .npy) or named arrays (read like an .npz).
-enum TensorFile {
-  case single(NPYArray)
-  /// Named arrays; a tuple or list `(logits, targets)` is named so here, with a note.
-  case keyed([String: NPYArray], note: String?)
-}
-
 /// Reads `torch.save` files: the zip format of torch ≥ 1.6,
 ///
 ///     <top>/data.pkl        the pickled object (dict, OrderedDict, tuple, list or tensor)
@@ -140,7 +132,7 @@ enum TorchArchive {
         offset: tensor.offset, shape: tensor.shape, strides: tensor.strides,
         storageCount: reference.count)
       let byteStrides: [Int]
-      do { byteStrides = try layout.byteStrides(itemSize: dtype.itemSize) } catch {
+      do { byteStrides = try layout.byteStrides(dtype: dtype) } catch {
         throw fail(error.reason, at: position)
       }
       var result = NPYArray(
@@ -149,113 +141,62 @@ enum TorchArchive {
       result.strides = byteStrides
       return result
     }
-    func value(_ value: PickleValue, _ key: String) throws -> NPYArray {
-      let position = "key '\(TorchPickle.printable(key))'"
+    // The pickle as container entries; a tensor's storage is read only if brl uses it.
+    var budget = maximumEntries
+    func entry(_ value: PickleValue, _ key: String, depth: Int) throws -> TensorEntry {
+      budget -= 1
+      guard budget >= 0 else {
+        throw fail(
+          "expected at most \(maximumEntries) values in the saved object (each appearance of a "
+            + "shared container counted), found more", at: "data.pkl")
+      }
       switch value {
-      case .tensor(let tensor): return try array(tensor, position)
-      case .float(let number): return NPYArray.make([number], shape: [])
-      case .int(let number): return NPYArray.make([Double(number)], shape: [])
-      case .bool(let flag): return NPYArray.make([flag ? 1 : 0], shape: [])
+      case .tensor(let tensor):
+        let position = "key '\(TorchPickle.printable(key))'"
+        return .array(TensorSource(shape: tensor.shape) { try array(tensor, position) })
+      case .float(let number): return .array(TensorSource(NPYArray.make([number], shape: [])))
+      case .int(let number): return .array(TensorSource(NPYArray.make([Double(number)], shape: [])))
+      case .bool(let flag): return .array(TensorSource(NPYArray.make([flag ? 1 : 0], shape: [])))
+      case .list(let items), .tuple(let items):
+        guard depth < maximumDepth else { return .other("\(value.kindName) nested too deep") }
+        let kind: String
+        if case .list = value { kind = "list" } else { kind = "tuple" }
+        var entries: [TensorEntry] = []
+        for (index, item) in items.enumerated() {
+          entries.append(try entry(item, "\(key).\(index)", depth: depth + 1))
+        }
+        return .list(entries, kind: kind)
+      case .dict(let dict):
+        guard depth < maximumDepth else { return .other("a dict nested too deep") }
+        var entries: [(key: String, value: TensorEntry)] = []
+        for (name, item) in dict.entries {
+          entries.append(
+            (name, try entry(item, key.isEmpty ? name : "\(key).\(name)", depth: depth + 1)))
+        }
+        return .dict(entries)
       default:
-        throw fail("expected a tensor or a number, found \(value.kindName)", at: position)
+        return .other(value.kindName)
       }
     }
 
     switch object {
     case .tensor(let tensor):
       return .single(try array(tensor, "the saved tensor"))
-    case .dict(let dict):
-      var arrays: [String: NPYArray] = [:]
-      for (key, item) in dict.entries { arrays[key] = try value(item, key) }
-      return .keyed(arrays, note: nil)
+    case .dict:
+      return .tree(try entry(object, "", depth: 0), pair: false)
     case .tuple(let items), .list(let items):
-      guard items.count == 2 else {
-        throw fail(
-          "expected a dict of tensors, one tensor, or a pair (logits, targets); found "
-            + object.kindName, at: "data.pkl")
-      }
-      return .keyed(
-        ["logits": try value(items[0], "logits"), "targets": try value(items[1], "targets")],
-        note: "logits and targets from the saved pair (logits, targets)")
+      // A pair is (logits, targets); another list is read by --keys paths (0, 1.logits, …).
+      return .tree(try entry(object, "", depth: 0), pair: items.count == 2)
     default:
       throw fail(
         "expected a dict of tensors, one tensor, or a pair (logits, targets); found "
           + object.kindName, at: "data.pkl")
     }
   }
-}
 
-/// The elements a tensor view (offset, shape, strides, in elements) reaches in a storage of
-/// `storageCount` elements, checked without overflow: the last reachable element must exist, and
-/// a view may not hold more elements than its storage (stride-0 broadcasts, which would turn a
-/// small file into a huge array, are refused).
-struct TensorLayout {
-  var offset: Int
-  var shape: [Int]
-  var strides: [Int]
-  var storageCount: Int
-
-  /// The byte strides of a valid view; throws the reason it is not one.
-  ///
-  /// The offset is at most the storage's count, so `offset × itemSize` fits (the storage's bytes
-  /// were counted without overflow). An axis of extent ≤ 1 gets its C-order stride instead of the
-  /// file's (it is never stepped along, and a huge one would overflow later arithmetic); an empty
-  /// view gets zero strides.
-  func byteStrides(itemSize: Int) throws(FormatProblem) -> [Int] {
-    try Self.checkSpan(shape: shape, itemSize: itemSize)
-    guard offset <= storageCount else {
-      throw FormatProblem(
-        reason: "storage offset \(offset) is past the storage's \(storageCount) elements")
-    }
-    try check()
-    guard shape.reduce(1, *) > 0 else { return shape.map { _ in 0 } }
-    let contiguous = ElementView.strides(shape: shape, itemSize: itemSize, fortranOrder: false)
-    return shape.indices.map { shape[$0] <= 1 ? contiguous[$0] : strides[$0] * itemSize }
-  }
-
-  /// numpy's rule, as ``NPYReader`` applies it: the item size times the non-zero extents must
-  /// be addressable (≤ 2^48 bytes), even for an empty array, since strides are computed from them.
-  static func checkSpan(shape: [Int], itemSize: Int) throws(FormatProblem) {
-    var (span, overflow) = (itemSize, false)
-    for extent in shape where !overflow {
-      (span, overflow) = span.multipliedReportingOverflow(by: Swift.max(extent, 1))
-    }
-    guard !overflow, span <= NPYReader.maximumByteSpan else {
-      throw FormatProblem(
-        reason: "shape \(NPYHeader.shapeText(shape)) has more elements than fit in memory")
-    }
-  }
-
-  private func check() throws(FormatProblem) {
-    var count = 1
-    var last = offset
-    var overflow = false
-    for (extent, stride) in zip(shape, strides) {
-      var o1 = false
-      var o2 = false
-      var o3 = false
-      (count, o1) = count.multipliedReportingOverflow(by: extent)
-      let span: Int
-      (span, o2) = Swift.max(extent - 1, 0).multipliedReportingOverflow(by: stride)
-      (last, o3) = last.addingReportingOverflow(span)
-      overflow = overflow || o1 || o2 || o3
-    }
-    let shapeText = NPYHeader.shapeText(shape)
-    guard !overflow else {
-      throw FormatProblem(
-        reason: "shape \(shapeText) with stride \(NPYHeader.shapeText(strides)) overflows")
-    }
-    guard count > 0 else { return }
-    guard last < storageCount else {
-      throw FormatProblem(
-        reason: "storage too small: shape \(shapeText), stride "
-          + "\(NPYHeader.shapeText(strides)) at offset \(offset) reaches element \(last), but "
-          + "the storage holds \(storageCount)")
-    }
-    guard count <= storageCount else {
-      throw FormatProblem(
-        reason: "shape \(shapeText) holds \(count) elements but its storage only "
-          + "\(storageCount) (overlapping strides \(NPYHeader.shapeText(strides)) are not read)")
-    }
-  }
+  /// The most values the saved object may hold, a shared container counted each time it
+  /// appears (the pickle's memo lets a small file describe an exponentially large tree).
+  static let maximumEntries = 100_000
+  /// Containers deeper than this are kept as one unread value (a dump nests two or three deep).
+  static let maximumDepth = 16
 }

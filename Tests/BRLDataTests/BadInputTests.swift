@@ -211,7 +211,8 @@ struct BadInputTests {
       expect: "member 'logits.npy': header", "expected"),
     BadCase("npz: truncated archive", .fixture("truncated_zip.npz"), expect: "truncated zip"),
     BadCase(
-      "npz: missing targets", .fixture("missing_targets.npz"), expect: "key 'targets'", "found none"
+      "npz: missing targets", .fixture("missing_targets.npz"), expect: "key 'targets'",
+      "found keys 'logits'", "--keys targets=PATH"
     ),
     BadCase(
       "npz: 2-D targets for 1-D logits", .fixture("wrong_shape_targets.npz"),

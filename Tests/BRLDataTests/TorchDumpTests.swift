@@ -39,20 +39,7 @@ struct TorchDumpTests {
   func sameValuesAsTheTwin(_ twin: Twin) throws {
     let dump = try DumpReader.load(Self.path(twin.file))
     let reference = try DumpReader.load(Self.path(twin.twin))
-    #expect(dump.count == reference.count)
-    #expect(dump.count > 0)
-    for i in 0..<min(dump.count, reference.count) {
-      guard dump.logit(i) == reference.logit(i), dump.target(i) == reference.target(i) else {
-        let message =
-          "element \(i): \(dump.logit(i)), \(dump.target(i)) vs twin \(reference.logit(i)), "
-          + "\(reference.target(i))"
-        Issue.record(Comment(rawValue: message))
-        return
-      }
-    }
-    #expect(dump.regressionLosses == reference.regressionLosses)
-    #expect(dump.referenceLoss == reference.referenceLoss)
-    #expect(dump.referenceGradient == reference.referenceGradient)
+    TwinCheck.expectSameValues(dump, reference, twin.file)
     #expect(dump.logitsAreInPlace == twin.logitsInPlace)
   }
 
@@ -60,33 +47,7 @@ struct TorchDumpTests {
   func sameLossAndGradientAsTheTwin(_ twin: Twin) throws {
     let dump = try DumpReader.load(Self.path(twin.file))
     let reference = try DumpReader.load(Self.path(twin.twin))
-    let losses: [(LossKind, (LossInput, Method) throws -> LossResult)] = [
-      (.rs, { try RankSortLoss().evaluate($0, method: $1) }),
-      (.ap, { try APLoss().evaluate($0, method: $1) }),
-      (.alrp, { try ALRPLoss().evaluate($0, method: $1) }),
-    ]
-    var checked = 0
-    for (kind, loss) in losses {
-      guard (try? reference.validate(for: kind)) != nil else { continue }
-      try dump.validate(for: kind)
-      for method in [Method.naive, .bucketed, .exact] {
-        let got = try dump.withInput { input in
-          var input = input
-          input.regressionLosses = dump.regressionLosses
-          return try loss(input, method)
-        }
-        let want = try reference.withInput { input in
-          var input = input
-          input.regressionLosses = reference.regressionLosses
-          return try loss(input, method)
-        }
-        #expect(abs(got.loss - want.loss) <= 1e-12, "\(kind) \(method)")
-        #expect(got.gradient.count == want.gradient.count)
-        let worst = zip(got.gradient, want.gradient).map { abs($0 - $1) }.max() ?? 0
-        #expect(worst <= 1e-12, "\(kind) \(method): max |Δgrad| \(worst)")
-        checked += 1
-      }
-    }
+    let checked = try TwinCheck.expectSameLossesAndGradients(dump, reference, twin.file)
     #expect(checked >= 6, "at least two losses × three methods")
   }
 

@@ -142,7 +142,7 @@ struct TorchPickleTests {
     func reason(_ offset: Int, _ shape: [Int], _ strides: [Int], _ count: Int) -> String? {
       do {
         _ = try TensorLayout(offset: offset, shape: shape, strides: strides, storageCount: count)
-          .byteStrides(itemSize: 4)
+          .byteStrides(dtype: .native(.float, 4))
         return nil
       } catch { return error.reason }
     }

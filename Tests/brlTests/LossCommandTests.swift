@@ -66,6 +66,7 @@ import Testing
       "input", "loss_kind", "method", "delta", "ap_variant", "loss", "ranking_loss",
       "sorting_loss", "n", "positives", "negatives", "ignored", "relevant_negatives", "buckets",
       "seconds", "load_seconds", "out", "group", "images", "images_with_positives",
+      "ignored_keys",
     ]
     #expect(Set(object.keys) == documented)
     #expect((object["load_seconds"] as? Double).map { $0 >= 0 } == true)

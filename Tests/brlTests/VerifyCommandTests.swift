@@ -63,6 +63,7 @@ import Testing
     #expect(
       Set(input.keys) == [
         "input", "status", "error", "n", "positives", "naive", "evaluations", "checks",
+        "ignored_keys",
       ])
     let naive = input["naive"] as! [String: Any]
     #expect(

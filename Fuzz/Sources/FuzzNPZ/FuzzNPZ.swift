@@ -14,6 +14,10 @@ import FuzzSupport
 /// The file is written to a temp path, read with `NPZArchive.read(path:)` (every array converted
 /// to numbers) and with `DumpReader.load`, then validated and, if small and valid, evaluated with
 /// Rank & Sort exact and bucketed. Only a `DataError` or `RankingLossError` may come out.
+/// It is then loaded with a `--keys` value (one of `FuzzSupport.keyChoices`, by the input's
+/// length: nested paths, list indices, official names) and as the `--targets` and `--image-ids`
+/// file of an 8-element logits .npy, reaching the key picking, per-level concatenation, (N, 1)
+/// squeezing and the ignored-key listing.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   let bytes = UnsafeRawBufferPointer(start: start, count: count)
@@ -29,13 +33,15 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   let arrays = FuzzSupport.expectingDataErrors("NPZArchive.read") {
     try NPZArchive.read(path: path)
   }
-  guard let arrays else { return 0 }
-  for array in arrays.values {
+  for array in (arrays ?? [:]).values {
     _ = array.doubles()
     _ = array.scalar
   }
+  // Also when the strict read refused a member: the dump reader sets aside members it does not
+  // use (string, bytes and object arrays).
   var options = LoadOptions()
   options.format = .npz
   FuzzSupport.loadAndExercise(path, options: options)
+  FuzzSupport.loadKeyedAndAsSideFile(path, format: .npz, seed: count)
   return 0
 }

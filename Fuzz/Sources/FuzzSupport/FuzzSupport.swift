@@ -94,8 +94,49 @@ public enum FuzzSupport {
 
   /// Loads `path` with `options` and exercises the dump.
   public static func loadAndExercise(_ path: String, options: LoadOptions) {
-    if let dump = expectingDataErrors("DumpReader.load", { try DumpReader.load(path, options: options) }) {
+    if let dump = expectingDataErrors(
+      "DumpReader.load", { try DumpReader.load(path, options: options) })
+    {
       exercise(dump)
     }
   }
+
+  /// `--keys` values the keyed harnesses try, one per input (chosen by its length): nested dict
+  /// paths, list indices, the official names, keys with dots, paths that are not there.
+  public static let keyChoices = [
+    "logits=outputs.cls,targets=levels",
+    "logits=flat_preds,targets=flat_labels.0,image_ids=ids.1",
+    "logits=0.logits,targets=0.targets,ref_grad=g,ref_loss=l",
+    "logits=a.b.c,targets=t,labels=labels,ious=ious,reg_losses=r.0",
+  ]
+
+  /// Loads `path` as a container read by `--keys` (one of ``keyChoices`` by `seed`), and as the
+  /// `--targets` and `--image-ids` file of an 8-element logits .npy.
+  public static func loadKeyedAndAsSideFile(_ path: String, format: InputFormat, seed: Int) {
+    var options = LoadOptions()
+    options.format = format
+    options.keys = try! DumpKeys(parsing: keyChoices[seed % keyChoices.count])
+    loadAndExercise(path, options: options)
+    var side = LoadOptions()
+    side.targetsPath = path
+    side.imageIDsPath = path
+    loadAndExercise(logitsPath, options: side)
+  }
+
+  /// An .npy of 8 float32 logits, written once per process.
+  static let logitsPath: String = {
+    let path = tempPath("logits8.npy")
+    let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (8,), }"
+    var bytes = [UInt8](repeating: 0x20, count: 128)
+    bytes.replaceSubrange(0..<8, with: [0x93] + Array("NUMPY".utf8) + [1, 0])
+    bytes[8] = 118
+    bytes[9] = 0
+    bytes.replaceSubrange(10..<(10 + header.utf8.count), with: Array(header.utf8))
+    bytes[127] = 0x0a
+    let values: [Float] = [2, -1, 0.5, -3, 1, -2, 0.25, -0.5]
+    var data = Data(bytes)
+    values.withUnsafeBytes { data.append(contentsOf: $0) }
+    write(data, to: path)
+    return path
+  }()
 }

@@ -16,6 +16,10 @@ import FuzzSupport
 /// The file is written to a temp path and loaded with `DumpReader.load` (format detection by
 /// content, then `format = .torch`), validated and, if small and valid, evaluated with Rank & Sort
 /// exact and bucketed. Only a `DataError` or `RankingLossError` may come out.
+/// It is then loaded with a `--keys` value (one of `FuzzSupport.keyChoices`, by the input's
+/// length: nested paths, list indices, official names) and as the `--targets` and `--image-ids`
+/// file of an 8-element logits .npy, reaching the key picking, per-level concatenation, (N, 1)
+/// squeezing and the ignored-key listing.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   let bytes = UnsafeRawBufferPointer(start: start, count: count)
@@ -44,5 +48,6 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   var options = LoadOptions()
   options.format = .torch
   FuzzSupport.loadAndExercise(path, options: options)
+  FuzzSupport.loadKeyedAndAsSideFile(path, format: .torch, seed: count)
   return 0
 }

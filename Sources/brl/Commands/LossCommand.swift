@@ -86,7 +86,8 @@ struct LossCommand: ParsableCommand {
     let report = LossReport(
       input: input, loss: loss, method: method, delta: evaluation.delta,
       apVariant: evaluation.apVariant, group: group,
-      result: result, seconds: seconds, loadSeconds: loadSeconds, out: out?.path)
+      result: result, seconds: seconds, loadSeconds: loadSeconds, out: out?.path,
+      ignoredKeys: dump.ignoredKeys)
     if json { try printJSON(report) } else { print(report.text) }
   }
 }

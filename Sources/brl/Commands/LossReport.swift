@@ -17,11 +17,13 @@ struct LossReport: Encodable {
   /// The time to open and read the input (mapping, parsing, CRC checks), before validation.
   var loadSeconds: Double
   var out: String?
+  /// The input's keys brl did not use (sorted).
+  var ignoredKeys: [String] = []
 
   enum CodingKeys: String, CodingKey {
     case input, loss_kind, method, delta, ap_variant, loss, ranking_loss, sorting_loss, n,
       positives, negatives, ignored, relevant_negatives, buckets, seconds, load_seconds, out,
-      group, images, images_with_positives
+      group, images, images_with_positives, ignored_keys
   }
 
   func encode(to encoder: Encoder) throws {
@@ -47,6 +49,7 @@ struct LossReport: Encodable {
     try c.encode(group, forKey: .group)
     try c.encode(result.images?.count, forKey: .images)
     try c.encode(result.images?.withPositives, forKey: .images_with_positives)
+    try c.encode(ignoredKeys, forKey: .ignored_keys)
   }
 
   var text: String {
@@ -74,7 +77,8 @@ struct LossReport: Encodable {
     let width = rows.map(\.0.count).max() ?? 0
     return
       (["\(input): \(title)"]
-      + rows.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 })
+      + rows.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
+      + ignoredKeysLines(ignoredKeys))
       .joined(separator: "\n")
   }
 

@@ -180,6 +180,7 @@ struct VerifyCommand: ParsableCommand {
     let showProgress = isatty(STDERR_FILENO) == 1
     do {
       let dump = try inputOptions.load(path)
+      report.ignoredKeys = dump.ignoredKeys
       if let note = Verifier(request).naiveCostNote(
         count: dump.count, positives: dump.positiveCount)
       {

@@ -16,10 +16,10 @@ extension VerifyReport.Input {
         checkLines[i + 2] = "\u{1B}[\(code)m\(checkLines[i + 2])\u{1B}[0m"
       }
     }
-    return [
-      headerLine(outcome), "", results.text(), checkLines.joined(separator: "\n"),
-      summary(outcome),
-    ].joined(separator: "\n")
+    return
+      ([headerLine(outcome)] + ignoredKeysLines(ignoredKeys) + [
+        "", results.text(), checkLines.joined(separator: "\n"), summary(outcome),
+      ]).joined(separator: "\n")
   }
 
   /// "INPUT: N 1000, 10 positive; naive: …".

@@ -27,6 +27,8 @@ struct VerifyReport: Encodable {
     var counts: (n: Int, positives: Int)?
     var outcome: VerificationOutcome?
     var error: String?
+    /// The input's keys brl did not use (sorted).
+    var ignoredKeys: [String] = []
 
     init(input: String) { self.input = input }
 
@@ -47,6 +49,7 @@ struct VerifyReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
       case input, status, error, n, positives, naive, evaluations, checks
+      case ignoredKeys = "ignored_keys"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -59,6 +62,7 @@ struct VerifyReport: Encodable {
       try c.encode(outcome.map { NaiveEntry($0.naive) }, forKey: .naive)
       try c.encode(outcome?.evaluations.map(EvaluationEntry.init) ?? [], forKey: .evaluations)
       try c.encode(outcome?.checks.map(CheckEntry.init) ?? [], forKey: .checks)
+      try c.encode(ignoredKeys, forKey: .ignoredKeys)
     }
   }
 }

@@ -4,7 +4,9 @@ import BRLData
 /// How to read the INPUT files: the options every command that takes an input shares.
 struct InputOptions: ParsableArguments {
   @Option(
-    help: "A second file holding the targets, when INPUT holds only the logits (.npy or raw).",
+    help: ArgumentHelp(
+      "A second file holding the targets, when INPUT holds only the logits (.npy, raw, or an "
+        + ".npz, .pt or .safetensors with a targets key)."),
     transform: InputFile.init(parsing:))
   var targets: InputFile?
 
@@ -34,10 +36,23 @@ struct InputOptions: ParsableArguments {
   @Option(
     name: .customLong("image-ids"),
     help: ArgumentHelp(
-      "A 1-D integer .npy with the image of each example, for --group image (when INPUT "
-        + "has no image_ids key or field)."),
+      "A 1-D integer .npy (or .npz, .pt, .safetensors with an image_ids key) with the image of "
+        + "each example, for --group image (when INPUT has no image_ids key or field)."),
     transform: InputFile.init(parsing:))
   var imageIDs: InputFile?
+
+  @Option(
+    help: ArgumentHelp(
+      "Where each input lives in an .npz, .pt or .safetensors: ROLE=PATH[,ROLE=PATH...].",
+      discussion: """
+        ROLE is logits, targets, labels, ious, reg_losses, image_ids, ref_loss or ref_grad; \
+        PATH a key, with dots going into nested dicts and lists (outputs.cls, levels.0). \
+        Without it brl looks for its own names and the official code's (flat_preds, \
+        flat_labels). Example: --keys logits=flat_preds,targets=flat_labels
+        """,
+      valueName: "keys"),
+    transform: DumpKeys.init(parsing:))
+  var keys: DumpKeys?
 
   /// The reader's options.
   func loadOptions() -> LoadOptions {
@@ -47,13 +62,17 @@ struct InputOptions: ParsableArguments {
     options.rawDType = dtype
     options.endian = endian
     options.imageIDsPath = imageIDs?.path
+    options.keys = keys ?? DumpKeys()
     layout?.apply(to: &options)
     return options
   }
 
-  /// Loads one input with these options.
+  /// Loads one input with these options; what the reader changed about the file's layout (a
+  /// (N, 1) column read as (N,), levels concatenated, a renamed key) is noted on standard error.
   func load(_ path: String) throws -> Dump {
-    try DumpReader.load(path, options: loadOptions())
+    let dump = try DumpReader.load(path, options: loadOptions())
+    for note in dump.readingNotes { printNote("\(path): \(note)") }
+    return dump
   }
 
   static let formatsDiscussion = """
@@ -65,6 +84,13 @@ struct InputOptions: ParsableArguments {
              Nothing in the file is run: only the pickle opcodes and globals
              torch.save uses for tensors are accepted.
       .safetensors  the same keys (safetensors.torch.save_file).
+      Keys brl does not use (a config string, an iteration number, None,
+      lists, dicts, numpy string or object members, __metadata__) are
+      ignored and listed ("ignored: ..."; ignored_keys in --json). A list
+      of per-level tensors is concatenated (torch.cat); (N,1) logits or
+      targets are read as (N,). --keys names other keys or nested paths;
+      flat_preds and flat_labels (the official head's names) are found
+      without it.
       .npz   keys logits, targets (or labels), optional reg_losses (aLRP),
              ref_loss and ref_grad (reference results to check), image_ids
              (integer, one per example, for --group image). Stored or
@@ -87,5 +113,8 @@ struct InputOptions: ParsableArguments {
 }
 
 extension InputFormat: ExpressibleByArgument {}
+extension DumpKeys: ExpressibleByArgument {
+  public init?(argument: String) { try? self.init(parsing: argument) }
+}
 extension RawDType: ExpressibleByArgument {}
 extension Endianness: ExpressibleByArgument {}
