@@ -371,7 +371,7 @@ extension Chart {
     guard value.isFinite else { return "0" }
     let rounded = (value * 100).rounded() / 100
     if rounded == rounded.rounded() && abs(rounded) < 1e15 {
-      return String(Int(rounded))
+      return String(format: "%.0f", rounded)
     }
     var s = String(format: "%.2f", rounded)
     while s.hasSuffix("0") { s.removeLast() }
@@ -384,15 +384,21 @@ extension Chart {
     return String(format: "%.17g", value)
   }
 
+  /// How many characters of font `size` fit `width` (an average glyph is 0.56 em), or nil when
+  /// that is not a count (a zero or non-finite size).
+  static func characters(width: Double, size: Double) -> Int? {
+    Int(exactly: (width / (size * 0.56)).rounded(.down))
+  }
+
   /// `text` cut with an ellipsis to fit `width`.
   static func fit(_ text: String, width: Double, size: Double) -> String {
-    let most = Int(width / (size * 0.56))
+    let most = characters(width: width, size: size) ?? 1
     return text.count <= most ? text : String(text.prefix(max(most - 1, 1))) + "…"
   }
 
   /// `text` broken at spaces into lines that fit `width`.
   static func wrap(_ text: String, width: Double, size: Double) -> [String] {
-    let most = max(Int(width / (size * 0.56)), 10)
+    let most = max(characters(width: width, size: size) ?? 10, 10)
     var lines: [String] = []
     var line = ""
     for word in text.split(separator: " ") {

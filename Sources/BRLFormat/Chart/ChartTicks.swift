@@ -113,9 +113,9 @@ public enum ChartTicks {
     switch format {
     case .count:
       if let decade = exactDecade(value), decade >= 3 { return "10" + superscript(decade) }
-      if value >= 1, value == value.rounded(), value < 1e4 { return String(Int(value)) }
-      if value >= 1e4, value == value.rounded(), value < 1e15 {
-        return BRLFormat.Format.count(Int(value))
+      if value >= 1, value == value.rounded(), value < 1e4 { return String(format: "%.0f", value) }
+      if value >= 1e4, value < 1e15, let whole = Int(exactly: value) {
+        return BRLFormat.Format.count(whole)
       }
       return plain(value, step: step)
     case .seconds:
