@@ -106,10 +106,12 @@ import Testing
   }
 
   /// The pages as a person sees them: Chromium draws them, and the picture is the window's
-  /// size and not blank. Never skipped: `.ci/run` installs chromium.
+  /// size and not blank. Never skipped: `.ci/run` installs chromium; elsewhere (the release
+  /// workflow's container) `BRL_CHROMIUM` names a Chromium or Chrome binary.
   @Test func chromiumDrawsTheReportAndVerifyPages() throws {
+    let named = ProcessInfo.processInfo.environment["BRL_CHROMIUM"].map { [$0] } ?? []
     let browser = try #require(
-      ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium"].first {
+      (named + ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium"]).first {
         FileManager.default.isExecutableFile(atPath: $0)
       }, "chromium is not installed (apt-get install -y chromium; .ci/run does)")
     let (folder, db) = try Self.recordedRun()
