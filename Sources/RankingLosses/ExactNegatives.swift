@@ -324,4 +324,3 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     return (value, slope)
   }
 }
-

@@ -66,8 +66,7 @@ public struct LossEvaluation: @unchecked Sendable {
   /// Writes the gradient of examples `range` into `output` (`output.count == range.count`;
   /// `output[0]` is example `range.lowerBound`). Runs on the calling thread; calls for
   /// disjoint ranges may run concurrently.
-  public func writeGradient(_ range: Range<Int>, into output: UnsafeMutableBufferPointer<Double>)
-  {
+  public func writeGradient(_ range: Range<Int>, into output: UnsafeMutableBufferPointer<Double>) {
     precondition(output.count == range.count && range.lowerBound >= 0 && range.upperBound <= count)
     guard !range.isEmpty else { return }
     write(range, output)

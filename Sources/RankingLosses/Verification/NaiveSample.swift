@@ -139,18 +139,18 @@ struct NaiveSample {
         // Per chunk the candidates of each criterion, then the k best of all chunks: the
         // selection by (key, number) is the same however the input is chunked.
         let found = chunking.map(parallelism) { range -> [Smallest] in
-            var number = firstNumber[range.lowerBound / chunking.chunkSize]
-            var lowest = Smallest(256)
-            var highest = Smallest(256)
-            var nearest = Smallest(2048)
-            for i in range where relevant(i) {
-              let q = logits[i].double
-              lowest.add(q, number)
-              highest.add(-q, number)
-              nearest.add(NaiveSample.distance(q, to: breaks), number)
-              number += 1
-            }
-            return [lowest, highest, nearest]
+          var number = firstNumber[range.lowerBound / chunking.chunkSize]
+          var lowest = Smallest(256)
+          var highest = Smallest(256)
+          var nearest = Smallest(2048)
+          for i in range where relevant(i) {
+            let q = logits[i].double
+            lowest.add(q, number)
+            highest.add(-q, number)
+            nearest.add(NaiveSample.distance(q, to: breaks), number)
+            number += 1
+          }
+          return [lowest, highest, nearest]
         }
         for criterion in 0..<3 {
           var all = found[0][criterion]
