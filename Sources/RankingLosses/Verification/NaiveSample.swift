@@ -136,6 +136,7 @@ struct NaiveSample {
       var chosen = Set(NaiveSample.spread(total, wanted: negativesWanted, ends: 0))
       if total > negativesWanted {
         let breaks = (p.map { $0 - delta } + p.map { $0 + delta }).sorted()
+        let index = IntervalIndex(breaks: breaks)
         // Per chunk the candidates of each criterion, then the k best of all chunks: the
         // selection by (key, number) is the same however the input is chunked.
         let found = chunking.map(parallelism) { range -> [Smallest] in
@@ -147,7 +148,7 @@ struct NaiveSample {
             let q = logits[i].double
             lowest.add(q, number)
             highest.add(-q, number)
-            nearest.add(NaiveSample.distance(q, to: breaks), number)
+            nearest.add(NaiveSample.distance(q, to: breaks, above: index.interval(q)), number)
             number += 1
           }
           return [lowest, highest, nearest]
@@ -231,17 +232,12 @@ struct NaiveSample {
     return chosen.sorted()
   }
 
-  /// The distance from `value` to the nearest of `sorted` (not empty).
-  static func distance(_ value: Double, to sorted: [Double]) -> Double {
-    var low = 0
-    var high = sorted.count
-    while low < high {
-      let middle = (low + high) / 2
-      if sorted[middle] < value { low = middle + 1 } else { high = middle }
-    }
+  /// The distance from `value` to the nearest of `sorted` (not empty), given
+  /// `above` = #{b ≤ value} (an ``IntervalIndex`` look-up).
+  static func distance(_ value: Double, to sorted: [Double], above: Int) -> Double {
     var best = Double.infinity
-    if low < sorted.count { best = abs(sorted[low] - value) }
-    if low > 0 { best = min(best, abs(value - sorted[low - 1])) }
+    if above < sorted.count { best = abs(sorted[above] - value) }
+    if above > 0 { best = min(best, abs(value - sorted[above - 1])) }
     return best
   }
 }
