@@ -21,7 +21,7 @@ extension LossDefinition {
 }
 
 /// What one image's evaluation leaves once its gradient is scattered.
-private struct ImageResult {
+struct ImageResult {
   var loss: Double
   var rankingLoss: Double?
   var sortingLoss: Double?
@@ -30,7 +30,7 @@ private struct ImageResult {
   var buckets: Int?
 }
 
-private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
+struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
   let loss: Loss
   let method: Method
   let ids: [Int64]
@@ -49,8 +49,10 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     guard ids.count == n else { throw RankingLossError.imageIDCount(expected: n, found: ids.count) }
 
     // Whole-input checks and counts, so errors and statistics speak of the input.
+    // Exact on interleaved images ranks them in input order and needs the positives' positions.
     let scan = try InputScan(
-      logits: logits, targets: targets, parallelism: parallelism, keepingPositivePositions: false)
+      logits: logits, targets: targets, parallelism: parallelism,
+      keepingPositivePositions: method == .exact)
     let positiveCount = scan.positives
     if let regressionLosses {
       guard regressionLosses.count == positiveCount else {
@@ -63,13 +65,14 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     }
 
     let groups = ImageGroups(
-      ids: ids, logits: logits, targets: targets, parallelism: parallelism)
+      ids: ids, logits: logits, targets: targets, parallelism: parallelism,
+      copying: method != .exact)
     let ordinals = groups.positiveOrdinals()
     let evaluated = groups.positives.indices.filter { groups.positives[$0] > 0 }
-    var statistics = LossResult.Statistics(
+    let statistics = LossResult.Statistics(
       count: n, positives: positiveCount, negatives: scan.negatives, ignored: scan.ignored,
       relevantNegatives: 0)
-    var imageLosses = [Double](repeating: .nan, count: groups.ids.count)
+    let imageLosses = [Double](repeating: .nan, count: groups.ids.count)
 
     // No image with a positive: nothing is ranked, as for a batch without positives.
     guard !evaluated.isEmpty else {
@@ -78,6 +81,15 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
         loss: terms.loss, rankingLoss: terms.rankingLoss, sortingLoss: terms.sortingLoss,
         gradient: [Double](repeating: 0, count: n), ranks: terms.ranks, statistics: statistics,
         images: ImageLosses(ids: groups.ids, losses: imageLosses, withPositives: 0))
+    }
+
+    if groups.isInterleaved && method == .exact {
+      let (gradient, results) = try evaluateExactInInputOrder(
+        logits: logits, targets: targets, groups: groups, evaluated: evaluated,
+        ordinals: ordinals, positivePositions: scan.positivePositions)
+      return combine(
+        results, gradient: gradient, groups: groups, evaluated: evaluated, ordinals: ordinals,
+        statistics: statistics)
     }
 
     let imagesWithPositives = Double(evaluated.count)
@@ -162,8 +174,22 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
       }
     }
 
+    return combine(
+      results.map { $0! }, gradient: gradient, groups: groups, evaluated: evaluated,
+      ordinals: ordinals, statistics: statistics)
+  }
+
+  /// The per-image result from every evaluated image's (`done[slot]` for image
+  /// `evaluated[slot]`) and the gradient, already divided by G and in input order.
+  func combine<L: ColumnScalar, T: ColumnScalar>(
+    _ done: [ImageResult], gradient: [Double], groups: ImageGroups<L, T>, evaluated: [Int],
+    ordinals: [[Int]], statistics: LossResult.Statistics
+  ) -> LossResult {
     // Sums over images in ascending id order, then the mean over the G images.
-    let done = results.map { $0! }
+    let imagesWithPositives = Double(evaluated.count)
+    let positiveCount = statistics.positives
+    var statistics = statistics
+    var imageLosses = [Double](repeating: .nan, count: groups.ids.count)
     for (slot, g) in evaluated.enumerated() { imageLosses[g] = done[slot].loss }
     func mean(_ part: (ImageResult) -> Double?) -> Double? {
       guard part(done[0]) != nil else { return nil }
