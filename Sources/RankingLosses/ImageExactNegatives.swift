@@ -31,7 +31,8 @@ extension PerImageVisitor {
   /// with positives, `ordinals` and `positivePositions` the images' and the input's positives).
   func evaluateExactInInputOrder<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, groups: ImageGroups<L, T>,
-    evaluated: [Int], ordinals: [[Int]], positivePositions: [Int]
+    evaluated: [Int], ordinals: [[Int]], positivePositions: [Int],
+    captures: [NegativeSumsCapture]?
   ) throws -> (gradient: [Double], results: [ImageResult]) {
     let n = logits.count
     let step = SmoothStep(delta: loss.delta)
@@ -131,7 +132,7 @@ extension PerImageVisitor {
                     models[s], sums: total[(2 * base[s])..<(2 * base[s + 1])],
                     regressionLosses: regressionLosses.map { r in
                       ordinals[evaluated[s]].map { r[$0] }
-                    })
+                    }, capture: captures?[s])
                   for k in lines.value.indices {
                     out.value.0[base[s] + k] = lines.value[k]
                     out.value.1[base[s] + k] = lines.slope[k]
@@ -201,7 +202,8 @@ extension PerImageVisitor {
   /// what ``EvaluationVisitor`` computes for the image alone, and its lines and positives'
   /// gradient (divided by the image's P, ascending-logit order).
   private func finishImage<L: ColumnScalar, T: ColumnScalar>(
-    _ model: ExactNegatives<L, T>, sums: ArraySlice<Double>, regressionLosses: [Double]?
+    _ model: ExactNegatives<L, T>, sums: ArraySlice<Double>, regressionLosses: [Double]?,
+    capture: NegativeSumsCapture?
   ) -> (ImageResult, lines: (value: [Double], slope: [Double]), positiveGradient: [Double]) {
     var model = model
     let sums = Array(sums)
@@ -215,7 +217,13 @@ extension PerImageVisitor {
       regressionLosses: regressionLosses.map { r in positives.ordinal.map { r[$0] } },
       method: .exact)
     let count = Double(positives.count)
-    let lines = model.intervalLines(weights: terms.negativeWeights.map { $0 / count })
+    let weights = terms.negativeWeights.map { $0 / count }
+    let lines = model.intervalLines(weights: weights)
+    if let capture {
+      capture.positives = positives.logits
+      capture.falsePositives = falsePositives
+      capture.weights = weights
+    }
     var ranks: [Double]? = nil
     if let sortedRanks = terms.ranks {
       var inInputOrder = [Double](repeating: 0, count: positives.count)

@@ -11,12 +11,17 @@ extension LossDefinition {
   ///
   /// Inputs are checked as a whole first, so errors name input positions: lengths, δ, finite
   /// logits, one id per example, and aLRP's regression losses (one per positive of the input).
-  func evaluatePerImage(_ input: LossInput, method: Method) throws -> LossResult {
+  ///
+  /// With a `capture`, each image's negative sums go to `capture.images` (one per image with
+  /// positives, ascending id), for `brl verify`'s per-image sample.
+  func evaluatePerImage(
+    _ input: LossInput, method: Method, capture: NegativeSumsCapture? = nil
+  ) throws -> LossResult {
     guard let ids = input.imageIDs else { throw RankingLossError.missingImageIDs }
     return try input.visit(
       PerImageVisitor(
         loss: self, method: method, ids: ids, regressionLosses: input.regressionLosses,
-        parallelism: input.parallelism))
+        parallelism: input.parallelism, capture: capture))
   }
 }
 
@@ -36,6 +41,7 @@ struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
   let ids: [Int64]
   let regressionLosses: [Double]?
   let parallelism: Parallelism
+  let capture: NegativeSumsCapture?
 
   /// Images of at least this many examples are evaluated with the input's threads, one after
   /// another; smaller ones one per thread (a chunked pass does not split fewer than 2¹⁶·2).
@@ -73,6 +79,8 @@ struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
       count: n, positives: positiveCount, negatives: scan.negatives, ignored: scan.ignored,
       relevantNegatives: 0)
     let imageLosses = [Double](repeating: .nan, count: groups.ids.count)
+    let captures = capture.map { _ in evaluated.map { _ in NegativeSumsCapture() } }
+    capture?.images = captures ?? []
 
     // No image with a positive: nothing is ranked, as for a batch without positives.
     guard !evaluated.isEmpty else {
@@ -86,7 +94,7 @@ struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     if groups.isInterleaved && method == .exact {
       let (gradient, results) = try evaluateExactInInputOrder(
         logits: logits, targets: targets, groups: groups, evaluated: evaluated,
-        ordinals: ordinals, positivePositions: scan.positivePositions)
+        ordinals: ordinals, positivePositions: scan.positivePositions, captures: captures)
       return combine(
         results, gradient: gradient, groups: groups, evaluated: evaluated, ordinals: ordinals,
         statistics: statistics)
@@ -118,7 +126,7 @@ struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
               let visitor = EvaluationVisitor(
                 loss: loss, method: method,
                 regressionLosses: regressionLosses.map { r in ordinals[g].map { r[$0] } },
-                parallelism: parallelism)
+                parallelism: parallelism, capture: captures?[slot])
               do {
                 let result = try visitor.visit(
                   logits: UnsafeBufferPointer(rebasing: groupedLogits[range]),

@@ -28,9 +28,10 @@ extension LossDefinition {
   func evaluateDefinition(
     _ input: LossInput, method: Method, capture: NegativeSumsCapture? = nil
   ) throws -> LossResult {
-    // Per image: each image is a batch evaluation of its own (no capture: the sampled naive
-    // checks compare whole-input sums).
-    if input.grouping == .image { return try evaluatePerImage(input, method: method) }
+    // Per image: each image is a batch evaluation of its own (one capture per image).
+    if input.grouping == .image {
+      return try evaluatePerImage(input, method: method, capture: capture)
+    }
     return try input.visit(
       EvaluationVisitor(
         loss: self, method: method, regressionLosses: input.regressionLosses,
@@ -45,6 +46,8 @@ final class NegativeSumsCapture: @unchecked Sendable {
   var positives: [Double] = []
   var falsePositives: [Double] = []
   var weights: [Double] = []
+  /// Per image (``Grouping/image``): one capture per image with positives, ascending id.
+  var images: [NegativeSumsCapture] = []
 }
 
 /// The evaluation shared by every loss and method, specialised per column type.
