@@ -56,13 +56,32 @@ import Testing
     #expect(exactRS.loss == grouped.loss)
   }
 
-  @Test func sampledNaiveIsOffPerImage() throws {
+  @Test func sampledNaiveRunsPerImage() throws {
     let outcome = try Self.run(VerificationRequest(naive: .sample, grouping: .image))
-    #expect(outcome.naive.mode == .off)
+    #expect(outcome.naive.mode == .sample)
     #expect(!outcome.failed)
+    #expect(outcome.naive.sampledImages == 4)
+    let sampled = outcome.checks.filter { $0.reference.isSampledNaive }
+    // Every fast method at every δ of every loss, required where the batch sample is.
+    let batch = try LossInput.with(
+      logits: Self.problem.logits, targets: Self.problem.targets,
+      regressionLosses: Self.problem.regressionLosses
+    ) { try Verifier(VerificationRequest(naive: .sample)).run($0) }
+    let batchSampled = batch.checks.filter { $0.reference.isSampledNaive }
+    #expect(sampled.count == batchSampled.count && !sampled.isEmpty)
+    #expect(sampled.map(\.requirement) == batchSampled.map(\.requirement))
+    #expect(sampled.allSatisfy { $0.subject.isPerImage })
+    for check in sampled {
+      guard case .sampledNaive(let positives, let negatives, let images) = check.reference else {
+        Issue.record("not sampled")
+        continue
+      }
+      #expect(images == 4 && positives == Self.problem.positives && negatives > 0)
+      #expect(check.reference.label == "naive sampled per image")
+    }
     #expect(
       Verifier(VerificationRequest(naive: .auto, naiveBudget: 0, grouping: .image))
-        .resolvedNaiveMode(work: 1) == .off)
+        .resolvedNaiveMode(work: 1) == .sample)
   }
 
   @Test func perImageNeedsImageIDs() throws {
