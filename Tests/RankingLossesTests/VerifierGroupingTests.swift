@@ -2,8 +2,8 @@ import RankingLosses
 import Testing
 
 /// `brl verify --group image` in the library: every check runs on the per-image results, naive
-/// runs in full or not at all, and the per-image vs batch comparisons are reported, never
-/// required.
+/// runs in full or on a sample of every image, and the per-image vs batch comparisons are
+/// reported, never required.
 @Suite struct VerifierGroupingTests {
   static let problem = GroupingTests.problem
   static let ids = problem.logits.indices.map { Int64([12, -7, 3, -1][($0 * 7 + $0 / 5) % 4]) }
