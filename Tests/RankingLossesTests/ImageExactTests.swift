@@ -93,7 +93,9 @@ import Testing
 /// ``ImageNaiveSample``: the definition per image on a sample catches a wrong FP_i, a wrong
 /// gradient and wrong weights of one image, and passes the right ones.
 @Suite struct ImageNaiveSampleTests {
-  static let ids = VerifierTests.problem.logits.indices.map { Int64([4, 1, 9][($0 * 5 + $0 / 7) % 3]) }
+  static let ids = VerifierTests.problem.logits.indices.map {
+    Int64([4, 1, 9][($0 * 5 + $0 / 7) % 3])
+  }
 
   @Test(arguments: [RankingLosses.Method.exact, .bucketed], [0.0, 0.5])
   func sampleCatchesAWrongImage(method: RankingLosses.Method, delta: Double) throws {
