@@ -8,6 +8,7 @@ extension Column {
     case .float32(let buffer): Self.scan(buffer, isValid)
     case .float64(let buffer): Self.scan(buffer, isValid)
     case .bfloat16(let buffer): Self.scan(buffer, isValid)
+    case .float16(let buffer): Self.scan(buffer, isValid)
     }
   }
 
@@ -20,30 +21,34 @@ extension Column {
   private static func scan(
     _ buffer: UnsafeBufferPointer<BFloat16>, _ isValid: (Double) -> Bool
   ) -> (index: Int, value: Double, count: Int)? {
-    var first: (index: Int, value: Double)?
-    var count = 0
-    for (index, element) in buffer.enumerated() {
-      let value = Double(element.float)
-      if !isValid(value) {
-        count += 1
-        if first == nil { first = (index, value) }
-      }
-    }
-    return first.map { ($0.index, $0.value, count) }
+    scanValues(buffer.count, { Double(buffer[$0].float) }, isValid)
+  }
+
+  private static func scan(
+    _ buffer: UnsafeBufferPointer<Half>, _ isValid: (Double) -> Bool
+  ) -> (index: Int, value: Double, count: Int)? {
+    scanValues(buffer.count, { Double(buffer[$0].float) }, isValid)
   }
 
   private static func scan<T: BinaryFloatingPoint>(
     _ buffer: UnsafeBufferPointer<T>, _ isValid: (Double) -> Bool
   ) -> (index: Int, value: Double, count: Int)? {
+    scanValues(buffer.count, { Double(buffer[$0]) }, isValid)
+  }
+
+  @inline(__always)
+  private static func scanValues(
+    _ count: Int, _ value: (Int) -> Double, _ isValid: (Double) -> Bool
+  ) -> (index: Int, value: Double, count: Int)? {
     var first: (index: Int, value: Double)?
-    var count = 0
-    for (index, element) in buffer.enumerated() {
-      let value = Double(element)
-      if !isValid(value) {
-        count += 1
-        if first == nil { first = (index, value) }
+    var failing = 0
+    for index in 0..<count {
+      let v = value(index)
+      if !isValid(v) {
+        failing += 1
+        if first == nil { first = (index, v) }
       }
     }
-    return first.map { ($0.index, $0.value, count) }
+    return first.map { ($0.index, $0.value, failing) }
   }
 }

@@ -3,15 +3,15 @@ import RankingLosses
 
 /// The numbers of one column (logits or targets), either read in place or converted once.
 ///
-/// A native-endian, contiguous, aligned float32/float64/bfloat16 array is used where it lies
-/// (inside a file mapping, a zip member or a torch storage); anything else (another byte order, a
-/// strided column, an integer or float16 dtype) is converted in one pass to an owned array:
+/// A native-endian, contiguous, aligned float32/float64/bfloat16/float16 array is used where it
+/// lies (inside a file mapping, a zip member or a torch storage); anything else (another byte
+/// order, a strided column, an integer dtype) is converted in one pass to an owned array:
 /// float64 sources to `[Double]`, everything else to `[Float]` (bfloat16 and float16 exactly).
 enum ColumnStorage: @unchecked Sendable {
   /// `count` elements of `Float` (or `Double` when `isDouble`) at `offset` in `bytes`.
   case inPlace(bytes: Data, offset: Int, count: Int, isDouble: Bool)
-  /// `count` bfloat16 elements at `offset` in `bytes`, read in place.
-  case inPlaceBFloat16(bytes: Data, offset: Int, count: Int)
+  /// `count` 16-bit elements (bfloat16, else IEEE half) at `offset` in `bytes`, read in place.
+  case inPlaceHalf(bytes: Data, offset: Int, count: Int, isBFloat16: Bool)
   case float32([Float])
   case float64([Double])
 
@@ -22,11 +22,14 @@ enum ColumnStorage: @unchecked Sendable {
       self = .inPlace(
         bytes: view.storage, offset: view.offset, count: view.count,
         isDouble: view.dtype.itemSize == 8)
-    } else if view.dtype.kind == .bfloat16
-      && view.dtype.byteOrder == NPYDType.native(.bfloat16, 2).byteOrder
-      && view.isContiguous && Self.isAligned(view.storage, view.offset, 2)
+    } else if view.dtype.itemSize == 2,
+      view.dtype.kind == .bfloat16 || view.dtype.kind == .float,
+      view.dtype.byteOrder == NPYDType.native(view.dtype.kind, 2).byteOrder,
+      view.isContiguous && Self.isAligned(view.storage, view.offset, 2)
     {
-      self = .inPlaceBFloat16(bytes: view.storage, offset: view.offset, count: view.count)
+      self = .inPlaceHalf(
+        bytes: view.storage, offset: view.offset, count: view.count,
+        isBFloat16: view.dtype.kind == .bfloat16)
     } else if view.dtype.kind == .float && view.dtype.itemSize == 8 {
       self = .float64(view.decoded())
     } else {
@@ -40,7 +43,7 @@ enum ColumnStorage: @unchecked Sendable {
   var count: Int {
     switch self {
     case .inPlace(_, _, let count, _): count
-    case .inPlaceBFloat16(_, _, let count): count
+    case .inPlaceHalf(_, _, let count, _): count
     case .float32(let values): values.count
     case .float64(let values): values.count
     }
@@ -49,7 +52,7 @@ enum ColumnStorage: @unchecked Sendable {
   /// Whether the column reads the input's bytes in place (no copy was made).
   var isInPlace: Bool {
     switch self {
-    case .inPlace, .inPlaceBFloat16: true
+    case .inPlace, .inPlaceHalf: true
     case .float32, .float64: false
     }
   }
@@ -62,12 +65,11 @@ enum ColumnStorage: @unchecked Sendable {
           ? raw.loadUnaligned(fromByteOffset: offset + 8 * index, as: Double.self)
           : Double(raw.loadUnaligned(fromByteOffset: offset + 4 * index, as: Float.self))
       }
-    case .inPlaceBFloat16(let bytes, let offset, _):
+    case .inPlaceHalf(let bytes, let offset, _, let isBFloat16):
       bytes.withUnsafeBytes { raw in
-        Double(
-          BFloat16(
-            bitPattern: raw.loadUnaligned(fromByteOffset: offset + 2 * index, as: UInt16.self)
-          ).float)
+        let bits = raw.loadUnaligned(fromByteOffset: offset + 2 * index, as: UInt16.self)
+        return Double(
+          isBFloat16 ? BFloat16(bitPattern: bits).float : Half(bitPattern: bits).float)
       }
     case .float32(let values): Double(values[index])
     case .float64(let values): values[index]
@@ -79,18 +81,23 @@ enum ColumnStorage: @unchecked Sendable {
     switch self {
     case .float32(let values): return try values.withUnsafeBufferPointer { try body(.float32($0)) }
     case .float64(let values): return try values.withUnsafeBufferPointer { try body(.float64($0)) }
-    case .inPlaceBFloat16(let bytes, let offset, let count):
+    case .inPlaceHalf(let bytes, let offset, let count, let isBFloat16):
       return try bytes.withUnsafeBytes { raw in
         guard let start = raw.baseAddress.map({ $0 + offset }), Int(bitPattern: start) % 2 == 0
         else {
           let view = ElementView(
-            storage: bytes, dtype: .native(.bfloat16, 2), offset: offset, shape: [count],
-            strides: [2])
+            storage: bytes, dtype: .native(isBFloat16 ? .bfloat16 : .float, 2), offset: offset,
+            shape: [count], strides: [2])
           return try ColumnStorage(view.decoded() as [Float]).withColumn(body)
         }
-        return try body(
-          .bfloat16(
-            UnsafeBufferPointer(start: start.assumingMemoryBound(to: BFloat16.self), count: count)))
+        return isBFloat16
+          ? try body(
+            .bfloat16(
+              UnsafeBufferPointer(
+                start: start.assumingMemoryBound(to: BFloat16.self), count: count)))
+          : try body(
+            .float16(
+              UnsafeBufferPointer(start: start.assumingMemoryBound(to: Half.self), count: count)))
       }
     case .inPlace(let bytes, let offset, let count, let isDouble):
       return try bytes.withUnsafeBytes { raw in

@@ -5,6 +5,16 @@ extension Dump {
   /// against the loss's domain and, per image, that the dump has image ids first. Every error
   /// names the file: a ``DataError``.
   public func evaluate(_ evaluation: Evaluation) throws -> LossResult {
+    try withEvaluation(evaluation) { $0.result() }
+  }
+
+  /// Evaluates `evaluation` and calls `body` with it, its gradient written on demand
+  /// (``LossEvaluation``; valid only inside `body`): for callers that read the gradient block
+  /// by block or write it out, so no N-element gradient need be held. Errors as
+  /// ``evaluate(_:)``.
+  public func withEvaluation<R>(
+    _ evaluation: Evaluation, _ body: (LossEvaluation) throws -> R
+  ) throws -> R {
     try validate(for: evaluation.loss)
     let grouping: Grouping = evaluation.isPerImage ? .image : .batch
     if grouping == .image { try requireImageIDs() }
@@ -12,7 +22,7 @@ extension Dump {
       return try withInput { input in
         var input = input
         input.grouping = grouping
-        return try evaluation.rankingLoss.evaluate(input, method: evaluation.method)
+        return try body(try evaluation.rankingLoss.evaluation(input, method: evaluation.method))
       }
     } catch let error as RankingLossError {
       throw DataError(path: path, reason: error.description)

@@ -31,6 +31,10 @@ public struct ALRPLoss: LossDefinition {
     try evaluateDefinition(input, method: method)
   }
 
+  public func evaluation(_ input: LossInput, method: Method = .naive) throws -> LossEvaluation {
+    try evaluation(input, method: method, capture: nil)
+  }
+
   static var termsWithoutPositives: PositiveTerms {
     PositiveTerms(loss: 0, positiveGradient: [], negativeWeights: [], ranks: [])
   }

@@ -55,6 +55,10 @@ public struct APLoss: LossDefinition {
     try evaluateDefinition(input, method: method)
   }
 
+  public func evaluation(_ input: LossInput, method: Method = .naive) throws -> LossEvaluation {
+    try evaluation(input, method: method, capture: nil)
+  }
+
   static var termsWithoutPositives: PositiveTerms {
     PositiveTerms(loss: 0, positiveGradient: [], negativeWeights: [])
   }

@@ -52,9 +52,4 @@ extension BFloat16: ColumnScalar {
     return UInt64(~ordered)
   }
 
-  @inline(__always) static func fromDescendingSortKey(_ key: UInt64) -> Double {
-    let ordered = ~UInt16(truncatingIfNeeded: key)
-    let bits = ordered & 0x8000 != 0 ? ordered & 0x7fff : ~ordered
-    return BFloat16(bitPattern: bits).double
-  }
 }

@@ -8,6 +8,8 @@ public enum Column: @unchecked Sendable {
   case float64(UnsafeBufferPointer<Double>)
   /// bfloat16 values (mixed-precision logits), read in place like float32.
   case bfloat16(UnsafeBufferPointer<BFloat16>)
+  /// IEEE half-precision values, read in place like float32.
+  case float16(UnsafeBufferPointer<Half>)
 
   /// The number of elements.
   public var count: Int {
@@ -15,6 +17,7 @@ public enum Column: @unchecked Sendable {
     case .float32(let buffer): buffer.count
     case .float64(let buffer): buffer.count
     case .bfloat16(let buffer): buffer.count
+    case .float16(let buffer): buffer.count
     }
   }
 
@@ -24,6 +27,7 @@ public enum Column: @unchecked Sendable {
     case .float32(let buffer): Double(buffer[index])
     case .float64(let buffer): buffer[index]
     case .bfloat16(let buffer): buffer[index].double
+    case .float16(let buffer): buffer[index].double
     }
   }
 }
@@ -36,8 +40,6 @@ protocol ColumnScalar: Comparable, ExpressibleByIntegerLiteral, Sendable {
   var isFinite: Bool { get }
   /// A key whose ascending unsigned order is the values' descending order (``RadixSort``).
   var descendingSortKey: UInt64 { get }
-  /// The value whose ``descendingSortKey`` is `key`.
-  static func fromDescendingSortKey(_ key: UInt64) -> Double
 }
 
 extension ColumnScalar {
@@ -62,4 +64,11 @@ protocol ColumnsVisitor {
   func visit<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
   ) throws -> Output
+  /// `output`, made to keep `storage` (memory its input views) alive as long as it needs it.
+  func keeping(_ storage: AnyObject, alive output: Output) -> Output
+}
+
+extension ColumnsVisitor {
+  /// Outputs that do not refer to their input once made need nothing kept.
+  func keeping(_ storage: AnyObject, alive output: Output) -> Output { output }
 }

@@ -52,8 +52,8 @@
 /// per-chunk interval sums are added in chunk order, so every thread count gives the same bits.
 /// The binning pass finds each relevant negative's interval with an ``IntervalIndex`` look-up
 /// and stores it (4 bytes an element, 0 for anything else); the gradient pass is then a
-/// branch-free gather a[k] + s[k]·(q − L_k) with no relevance test and no second look-up. It
-/// writes every element (0 where irrelevant), so the gradient array needs no zeroing pass.
+/// branch-free gather a[k] + s[k]·(q − L_k) with no relevance test and no second look-up, for
+/// any range of elements (``LossEvaluation``), 0 where irrelevant.
 struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   let logits: UnsafeBufferPointer<L>
   let targets: UnsafeBufferPointer<T>
@@ -168,8 +168,6 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     self.relevantCount = Int(counts.reduce(0, +))
   }
 
-  var writesEveryElement: Bool { true }
-
   func falsePositives() -> [Double] {
     let intervals = counts.count
     // Prefix sums over intervals: C (counts, exact in Double), T (offsets), and
@@ -242,18 +240,18 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     magnitude.isFinite && magnitude * 0x1p-100 <= 1e-13 * scale
   }
 
-  func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>) {
+  func gradientWriter(weights: [Double]) -> GradientWriter {
     let (value, slope) = intervalLines(weights: weights)
     // L_k per interval, with L_0 = −greatestFiniteMagnitude: interval 0 (anything not a
     // relevant negative) has A_0 = B_0 = 0, and q − L_0 ≥ 0, so its gradient is 0·(finite) = 0.
     // (q − L)·s as (q·f − L·f)·g (``SmoothStep/differenceScaling``), L·f per interval.
     let (preScale, postScale) = step.differenceScaling
     let lower = [-.greatestFiniteMagnitude * preScale] + breaks.map { $0 * preScale }
-    let output = UncheckedSendable(gradient)
-    let partition = partition
-    // Branch-free: every element is a[k] + s[k]·((q − L_k)·s) with the interval the
-    // binning pass stored, so there is neither a relevance test nor a second look-up here.
-    partition.chunking.forEach(partition.parallelism) { _, range in
+    let logits = logits
+    let elementIntervals = elementIntervals
+    return { range, gradient in
+      // Branch-free: every element is a[k] + s[k]·((q − L_k)·s) with the interval the
+      // binning pass stored, so there is neither a relevance test nor a second look-up here.
       value.withUnsafeBufferPointer { a in
         slope.withUnsafeBufferPointer { s in
           lower.withUnsafeBufferPointer { b in
@@ -266,7 +264,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
                 // spanning nearly ±Double.greatestFiniteMagnitude, or where the scaling of a
                 // tiny δ overflows it), since 0·∞ would be NaN.
                 let run = (logits[i].double * preScale - b[k]) * postScale
-                output.value[i] = a[k] + s[k] * min(run, .greatestFiniteMagnitude)
+                gradient[i - range.lowerBound] = a[k] + s[k] * min(run, .greatestFiniteMagnitude)
               }
             }
           }
@@ -326,3 +324,4 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     return (value, slope)
   }
 }
+

@@ -34,23 +34,47 @@ public struct LossInput: @unchecked Sendable {
   public var count: Int { logits.count }
 
   func visit<V: ColumnsVisitor>(_ visitor: V) throws -> V.Output {
+    // Every logit type with float32 or float64 targets, and 16-bit targets with logits of the
+    // same type (a dump cast to half or bfloat16 as a whole): read in place.
     switch (logits, targets) {
-    case (.float32(let l), .float32(let t)): try visitor.visit(logits: l, targets: t)
-    case (.float32(let l), .float64(let t)): try visitor.visit(logits: l, targets: t)
-    case (.float64(let l), .float32(let t)): try visitor.visit(logits: l, targets: t)
-    case (.float64(let l), .float64(let t)): try visitor.visit(logits: l, targets: t)
-    case (.bfloat16(let l), .float32(let t)): try visitor.visit(logits: l, targets: t)
-    case (.bfloat16(let l), .float64(let t)): try visitor.visit(logits: l, targets: t)
-    case (_, .bfloat16(let t)):
-      // bfloat16 targets are rare (targets are IoUs, 0 or −1): converted exactly to float32
-      // for this call rather than specialising every method for them.
-      try t.map(\.float).withUnsafeBufferPointer { converted in
-        var input = self
-        input.targets = .float32(converted)
-        return try input.visit(visitor)
-      }
+    case (.float32(let l), .float32(let t)): return try visitor.visit(logits: l, targets: t)
+    case (.float32(let l), .float64(let t)): return try visitor.visit(logits: l, targets: t)
+    case (.float64(let l), .float32(let t)): return try visitor.visit(logits: l, targets: t)
+    case (.float64(let l), .float64(let t)): return try visitor.visit(logits: l, targets: t)
+    case (.bfloat16(let l), .float32(let t)): return try visitor.visit(logits: l, targets: t)
+    case (.bfloat16(let l), .float64(let t)): return try visitor.visit(logits: l, targets: t)
+    case (.bfloat16(let l), .bfloat16(let t)): return try visitor.visit(logits: l, targets: t)
+    case (.float16(let l), .float32(let t)): return try visitor.visit(logits: l, targets: t)
+    case (.float16(let l), .float64(let t)): return try visitor.visit(logits: l, targets: t)
+    case (.float16(let l), .float16(let t)): return try visitor.visit(logits: l, targets: t)
+    case (_, .bfloat16), (_, .float16):
+      // 16-bit targets beside logits of another type are rare: converted exactly to float32
+      // rather than specialising every method for each pair. The copy must outlive the
+      // visitor's output (an evaluation reads the targets when its gradient is written).
+      let converted = ConvertedTargets(targets)
+      var input = self
+      input.targets = .float32(converted.buffer)
+      return visitor.keeping(converted, alive: try input.visit(visitor))
     }
   }
+}
+
+/// 16-bit targets converted to float32, owned by a class so an output can keep them alive.
+final class ConvertedTargets: @unchecked Sendable {
+  let buffer: UnsafeBufferPointer<Float>
+
+  init(_ column: Column) {
+    let storage = UnsafeMutableBufferPointer<Float>.allocate(capacity: column.count)
+    switch column {
+    case .bfloat16(let t): for i in t.indices { storage[i] = t[i].float }
+    case .float16(let t): for i in t.indices { storage[i] = t[i].float }
+    case .float32(let t): _ = storage.initialize(from: t)
+    case .float64(let t): for i in t.indices { storage[i] = Float(t[i]) }
+    }
+    buffer = UnsafeBufferPointer(storage)
+  }
+
+  deinit { buffer.deallocate() }
 }
 
 extension LossInput {

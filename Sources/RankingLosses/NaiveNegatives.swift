@@ -28,36 +28,55 @@
 ///   blocks of negatives; every sum stays whole on one thread, so the bits do not depend on
 ///   the thread count.
 ///
+/// - **Streaming.** The negatives are read where they lie in the input, in input order, and a
+///   range of the gradient gathers only its own relevant negatives: O(P + range) memory, never a
+///   copy of the input.
+///
 /// No sorting of negatives, no prefix sums and no break-point arithmetic: nothing here is shared
 /// with the exact or bucketed methods it checks.
-struct NaiveNegatives: NegativeModel {
+struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   typealias Lanes = SIMD8<Double>
 
   let step: SmoothStep
   let positives: [Double]
-  let negatives: RelevantNegatives
+  let logits: UnsafeBufferPointer<L>
+  let targets: UnsafeBufferPointer<T>
+  /// A negative (target 0) is relevant at or above this logit (``Partition/threshold``).
+  let threshold: Double
   let parallelism: Parallelism
+  let relevantCount: Int
 
-  var relevantCount: Int { negatives.count }
-
-  init<L: ColumnScalar, T: ColumnScalar>(
+  init(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition,
     step: SmoothStep
   ) {
     self.init(
-      positives: partition.positives.logits,
-      negatives: RelevantNegatives(logits: logits, targets: targets, partition: partition),
-      step: step, parallelism: partition.parallelism)
+      positives: partition.positives.logits, logits: logits, targets: targets,
+      threshold: partition.threshold, step: step, parallelism: partition.parallelism)
   }
 
-  /// `positives` ascending.
+  /// `positives` ascending; the negatives are the elements of `logits` whose target is 0 and
+  /// whose logit is at least `threshold`.
   init(
-    positives: [Double], negatives: RelevantNegatives, step: SmoothStep, parallelism: Parallelism
+    positives: [Double], logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>,
+    threshold: Double, step: SmoothStep, parallelism: Parallelism
   ) {
     self.step = step
     self.positives = positives
-    self.negatives = negatives
+    self.logits = logits
+    self.targets = targets
+    self.threshold = threshold
     self.parallelism = parallelism
+    relevantCount = Chunking(count: logits.count).map(parallelism) { range in
+      var count = 0
+      for i in range where Self.isRelevant(logits[i].double, targets[i], threshold) { count += 1 }
+      return count
+    }.reduce(0, +)
+  }
+
+  @inline(__always)
+  static func isRelevant(_ logit: Double, _ target: T, _ threshold: Double) -> Bool {
+    logit >= threshold && target == 0
   }
 
   /// H_δ on 8 lanes, with the scalar ``SmoothStep`` operations in the same order.
@@ -78,42 +97,42 @@ struct NaiveNegatives: NegativeModel {
     // Tiles padded with +∞: their lanes' terms are 0 and are dropped at the end.
     var padded = positives
     padded.append(contentsOf: repeatElement(.infinity, count: tiles * width - count))
-    let m = negatives.count
+    let m = relevantCount
     // A tile's sums do not depend on which thread runs it, so the tiles are dealt to the
     // threads like cards (worker w takes tiles w, w + T, …): the low tiles, which have the most
-    // non-zero terms, are spread evenly.
+    // non-zero terms, are spread evenly. Every worker streams the whole input.
     let threads = max(1, min(parallelism.threads, tiles, m * tiles / (1 << 14)))
     let workers = Chunking(count: threads, minimumChunkSize: 1, maximumChunks: threads)
     var sums = [Lanes](repeating: .zero, count: tiles)
     let step = self.step
     let scale = step.scale
     let slope = step.slope
+    let (logits, targets, threshold) = (logits, targets, threshold)
     sums.withUnsafeMutableBufferPointer { sums in
       let output = UncheckedSendable(sums)
-      negatives.logits.withUnsafeBufferPointer { q in
-        workers.forEach(parallelism) { worker, _ in
-          let mine = Array(stride(from: worker, to: tiles, by: threads))
-          let lanes = mine.map { Lanes(padded[($0 * width)..<(($0 + 1) * width)]) }
-          let lowest = mine.map { padded[$0 * width] }
-          var accumulators = [Lanes](repeating: .zero, count: mine.count)
-          lanes.withUnsafeBufferPointer { lanes in
-            lowest.withUnsafeBufferPointer { lowest in
-              accumulators.withUnsafeMutableBufferPointer { acc in
-                for n in 0..<m {
-                  let value = q[n]
-                  let broadcast = Lanes(repeating: value)
-                  for k in 0..<lanes.count {
-                    // 0 with the lowest positive of this tile: 0 with all of it and with
-                    // every later tile (their positives are higher).
-                    if step(value - lowest[k]) == 0 { break }
-                    acc[k] += Self.step(broadcast - lanes[k], scale: scale, slope: slope)
-                  }
+      workers.forEach(parallelism) { worker, _ in
+        let mine = Array(stride(from: worker, to: tiles, by: threads))
+        let lanes = mine.map { Lanes(padded[($0 * width)..<(($0 + 1) * width)]) }
+        let lowest = mine.map { padded[$0 * width] }
+        var accumulators = [Lanes](repeating: .zero, count: mine.count)
+        lanes.withUnsafeBufferPointer { lanes in
+          lowest.withUnsafeBufferPointer { lowest in
+            accumulators.withUnsafeMutableBufferPointer { acc in
+              for n in 0..<logits.count {
+                let value = logits[n].double
+                guard Self.isRelevant(value, targets[n], threshold) else { continue }
+                let broadcast = Lanes(repeating: value)
+                for k in 0..<lanes.count {
+                  // 0 with the lowest positive of this tile: 0 with all of it and with
+                  // every later tile (their positives are higher).
+                  if step(value - lowest[k]) == 0 { break }
+                  acc[k] += Self.step(broadcast - lanes[k], scale: scale, slope: slope)
                 }
               }
             }
           }
-          for (k, tile) in mine.enumerated() { output.value[tile] = accumulators[k] }
         }
+        for (k, tile) in mine.enumerated() { output.value[tile] = accumulators[k] }
       }
     }
     var result: [Double] = []
@@ -122,65 +141,68 @@ struct NaiveNegatives: NegativeModel {
     return Array(result.prefix(count))
   }
 
-  func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>) {
+  func gradientWriter(weights: [Double]) -> GradientWriter {
     let active = zip(positives, weights).filter { $0.1 != 0 }
     let activeLogits = active.map(\.0)
     let activeWeights = active.map(\.1)
-    let m = negatives.count
-    guard m > 0 else { return }
+    let (logits, targets, threshold, step) = (logits, targets, threshold, step)
+    return { range, gradient in
+      _ = gradient.initialize(repeating: 0)
+      // The range's relevant negatives, gathered in input order.
+      var q: [Double] = []
+      var index: [Int] = []
+      for i in range where Self.isRelevant(logits[i].double, targets[i], threshold) {
+        q.append(logits[i].double)
+        index.append(i - range.lowerBound)
+      }
+      Self.blockGradients(
+        q, index, positives: activeLogits, weights: activeWeights, step: step, into: gradient)
+    }
+  }
+
+  /// g_n for the negatives `q` (written at `index[n]` of `gradient`), 8 at a time.
+  private static func blockGradients(
+    _ q: [Double], _ index: [Int], positives p: [Double], weights w: [Double], step: SmoothStep,
+    into output: UnsafeMutableBufferPointer<Double>
+  ) {
+    let m = q.count
     let width = Lanes.scalarCount
-    let blocks = (m + width - 1) / width
-    let split = Chunking(
-      count: blocks, minimumChunkSize: 1 << 10)
-    let output = UncheckedSendable(gradient)
-    let step = self.step
     let scale = step.scale
     let slope = step.slope
-    activeLogits.withUnsafeBufferPointer { p in
-      activeWeights.withUnsafeBufferPointer { w in
-        negatives.logits.withUnsafeBufferPointer { q in
-          negatives.index.withUnsafeBufferPointer { index in
-            split.forEach(parallelism) { _, blockRange in
-              for block in blockRange {
-                let start = block * width
-                let end = min(m, start + width)
-                var lanes = Lanes(repeating: -.infinity)  // padding: every term is 0
-                var top = start  // the largest negative of the block
-                var second = -Double.infinity  // and the second largest value
-                for n in start..<end {
-                  lanes[n - start] = q[n]
-                  if q[n] > q[top] {
-                    second = q[top]
-                    top = n
-                  } else if n != top && q[n] > second {
-                    second = q[n]
-                  }
-                }
-                // All lanes side by side while at least two have non-zero terms: once the
-                // second largest negative's term is 0, so is every other lane's but the
-                // largest's (and for every later, higher positive).
-                var sum = Lanes.zero
-                var i = 0
-                while i < p.count && step(second - p[i]) != 0 {
-                  sum += Self.step(lanes - p[i], scale: scale, slope: slope) * w[i]
-                  i += 1
-                }
-                // The largest negative alone: the same terms, in the same order.
-                let value = q[top]
-                var last = sum[top - start]
-                while i < p.count {
-                  let h = step(value - p[i])
-                  if h == 0 { break }
-                  last += h * w[i]
-                  i += 1
-                }
-                sum[top - start] = last
-                for n in start..<end { output.value[index[n]] = sum[n - start] }
-              }
-            }
-          }
+    for start in stride(from: 0, to: m, by: width) {
+      let end = min(m, start + width)
+      var lanes = Lanes(repeating: -.infinity)  // padding: every term is 0
+      var top = start  // the largest negative of the block
+      var second = -Double.infinity  // and the second largest value
+      for n in start..<end {
+        lanes[n - start] = q[n]
+        if q[n] > q[top] {
+          second = q[top]
+          top = n
+        } else if n != top && q[n] > second {
+          second = q[n]
         }
       }
+      // All lanes side by side while at least two have non-zero terms: once the second
+      // largest negative's term is 0, so is every other lane's but the largest's (and for
+      // every later, higher positive).
+      var sum = Lanes.zero
+      var i = 0
+      while i < p.count && step(second - p[i]) != 0 {
+        sum += Self.step(lanes - p[i], scale: scale, slope: slope) * w[i]
+        i += 1
+      }
+      // The largest negative alone: the same terms, in the same order.
+      let value = q[top]
+      var last = sum[top - start]
+      while i < p.count {
+        let h = step(value - p[i])
+        if h == 0 { break }
+        last += h * w[i]
+        i += 1
+      }
+      sum[top - start] = last
+      for n in start..<end { output[index[n]] = sum[n - start] }
     }
   }
 }

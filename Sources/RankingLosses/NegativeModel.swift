@@ -10,15 +10,16 @@
 /// way to evaluate these two sums: ``NaiveNegatives`` term by term, ``BucketedNegatives`` on
 /// bucket prototypes (the official approximation), ``ExactNegatives`` with prefix sums over the
 /// break points of H_δ.
+///
+/// No model holds an N-element gradient: ``gradientWriter(weights:)`` computes any range of it
+/// on demand (``LossEvaluation``), each element on its own, so the bits of an
+/// element never depend on the range it was asked for in.
 protocol NegativeModel {
   /// FP_i for every positive, in the ascending order of ``Positives``.
   func falsePositives() -> [Double]
-  /// Writes g_n for every relevant negative into `gradient` at the negative's input position.
-  /// Other positions are left alone, unless ``writesEveryElement``: then they are set to 0.
-  func writeGradients(weights: [Double], into gradient: UnsafeMutableBufferPointer<Double>)
-  /// Whether ``writeGradients(weights:into:)`` writes every element (so the gradient array
-  /// need not be zeroed first).
-  var writesEveryElement: Bool { get }
+  /// The gradient for weights w_i (ascending positives), as a function that writes every
+  /// element of a range (``GradientWriter``): the O(P) tables are made once here.
+  func gradientWriter(weights: [Double]) -> GradientWriter
   /// The number of relevant negatives.
   var relevantCount: Int { get }
   /// The number of buckets, for the methods that have them.
@@ -27,5 +28,10 @@ protocol NegativeModel {
 
 extension NegativeModel {
   var buckets: Int? { nil }
-  var writesEveryElement: Bool { false }
 }
+
+/// Writes every element of `range` into `gradient` (`gradient[0]` is element
+/// `range.lowerBound`): g_n for a relevant negative, 0 for anything else (the caller writes the
+/// positives' own updates over theirs). Safe to call concurrently for disjoint ranges.
+typealias GradientWriter = (_ range: Range<Int>, _ gradient: UnsafeMutableBufferPointer<Double>)
+  -> Void

@@ -38,6 +38,10 @@ public struct RankSortLoss: LossDefinition {
     try evaluateDefinition(input, method: method)
   }
 
+  public func evaluation(_ input: LossInput, method: Method = .naive) throws -> LossEvaluation {
+    try evaluation(input, method: method, capture: nil)
+  }
+
   static var termsWithoutPositives: PositiveTerms {
     PositiveTerms(
       loss: 0, rankingLoss: 0, sortingLoss: 0, positiveGradient: [], negativeWeights: [])

@@ -130,7 +130,8 @@ struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
               do {
                 let result = try visitor.visit(
                   logits: UnsafeBufferPointer(rebasing: groupedLogits[range]),
-                  targets: UnsafeBufferPointer(rebasing: groupedTargets[range]))
+                  targets: UnsafeBufferPointer(rebasing: groupedTargets[range])
+                ).result()
                 result.gradient.withUnsafeBufferPointer { local in
                   for j in local.indices {
                     gradient[range.lowerBound + j] = local[j] / imagesWithPositives

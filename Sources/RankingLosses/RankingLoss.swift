@@ -8,6 +8,10 @@ public protocol RankingLoss: Sendable {
   /// - Throws: ``RankingLossError`` for an empty input, mismatched lengths, non-finite logits,
   ///   a bad δ, or (aLRP) regression losses that do not fit the positives.
   func evaluate(_ input: LossInput, method: Method) throws -> LossResult
+
+  /// The same evaluation with the gradient written on demand (``LossEvaluation``): what a
+  /// caller that reads the gradient block by block, or not at all, uses at large N.
+  func evaluation(_ input: LossInput, method: Method) throws -> LossEvaluation
 }
 
 /// How a loss is defined: what it computes from the positives and their false-positive counts.
@@ -28,9 +32,18 @@ extension LossDefinition {
   func evaluateDefinition(
     _ input: LossInput, method: Method, capture: NegativeSumsCapture? = nil
   ) throws -> LossResult {
+    try evaluation(input, method: method, capture: capture).result()
+  }
+
+  /// The evaluation with its gradient written on demand (``LossEvaluation``).
+  func evaluation(
+    _ input: LossInput, method: Method, capture: NegativeSumsCapture? = nil
+  ) throws -> LossEvaluation {
     // Per image: each image is a batch evaluation of its own (one capture per image).
     if input.grouping == .image {
-      return try evaluatePerImage(input, method: method, capture: capture)
+      return LossEvaluation(
+        try evaluatePerImage(input, method: method, capture: capture),
+        parallelism: input.parallelism)
     }
     return try input.visit(
       EvaluationVisitor(
@@ -60,7 +73,7 @@ struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
 
   func visit<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
-  ) throws -> LossResult {
+  ) throws -> LossEvaluation {
     let partition = try Partition(
       logits: logits, targets: targets, delta: loss.delta, parallelism: parallelism)
     let positives = partition.positives
@@ -72,10 +85,10 @@ struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
     // No positive: nothing is ranked. The official losses return 0 (or crash, for aLRP).
     guard positives.count > 0 else {
       let terms = Loss.termsWithoutPositives
-      return LossResult(
+      return LossEvaluation(
         loss: terms.loss, rankingLoss: terms.rankingLoss, sortingLoss: terms.sortingLoss,
-        gradient: [Double](repeating: 0, count: partition.count), ranks: terms.ranks,
-        statistics: statistics)
+        ranks: terms.ranks, statistics: statistics, parallelism: parallelism
+      ) { _, output in output.update(repeating: 0) }
     }
 
     let step = SmoothStep(delta: loss.delta)
@@ -97,11 +110,17 @@ struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
     }
   }
 
-  /// The loss terms from `model`'s false positives, and the gradient.
+  func keeping(_ storage: AnyObject, alive output: LossEvaluation) -> LossEvaluation {
+    var output = output
+    output.retained.append(storage)
+    return output
+  }
+
+  /// The loss terms from `model`'s false positives, and the gradient on demand.
   private func finish<Model: NegativeModel>(
     _ model: Model, _ partition: Partition, _ statistics: LossResult.Statistics,
     _ orderedRegression: [Double]?
-  ) -> LossResult {
+  ) -> LossEvaluation {
     let positives = partition.positives
     var statistics = statistics
     statistics.buckets = model.buckets
@@ -120,30 +139,28 @@ struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
       capture.falsePositives = falsePositives
       capture.weights = weights
     }
-    let fill = { (g: UnsafeMutableBufferPointer<Double>) in
-      model.writeGradients(weights: weights, into: g)
-      for (k, i) in positives.inputIndex.enumerated() { g[i] = terms.positiveGradient[k] / count }
-    }
-    let gradient: [Double]
-    if model.writesEveryElement {
-      gradient = [Double](unsafeUninitializedCapacity: partition.count) { g, initialized in
-        fill(g)
-        initialized = partition.count
-      }
-    } else {
-      var zeroed = [Double](repeating: 0, count: partition.count)
-      zeroed.withUnsafeMutableBufferPointer { fill($0) }
-      gradient = zeroed
-    }
+    // The positives' updates by input position, so a range finds its own by bisection.
+    let byPosition = zip(positives.inputIndex, terms.positiveGradient).sorted { $0.0 < $1.0 }
+    let positivePositions = byPosition.map(\.0)
+    let positiveGradient = byPosition.map { $0.1 / count }
     var ranks: [Double]? = nil
     if let sortedRanks = terms.ranks {
       var inInputOrder = [Double](repeating: 0, count: positives.count)
       for (k, ordinal) in positives.ordinal.enumerated() { inInputOrder[ordinal] = sortedRanks[k] }
       ranks = inInputOrder
     }
-    return LossResult(
+    let writer = model.gradientWriter(weights: weights)
+    return LossEvaluation(
       loss: terms.loss, rankingLoss: terms.rankingLoss, sortingLoss: terms.sortingLoss,
-      gradient: gradient, ranks: ranks, statistics: statistics)
+      ranks: ranks, statistics: statistics, parallelism: parallelism
+    ) { range, output in
+      writer(range, output)
+      var k = positivePositions.lowerBound(range.lowerBound)
+      while k < positivePositions.count && positivePositions[k] < range.upperBound {
+        output[positivePositions[k] - range.lowerBound] = positiveGradient[k]
+        k += 1
+      }
+    }
   }
 
   /// Regression losses come in the positives' input order; the loss terms want them in the

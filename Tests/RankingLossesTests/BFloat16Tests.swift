@@ -2,17 +2,16 @@ import Testing
 
 @testable import RankingLosses
 
-/// bfloat16 columns: the value conversion, the sort key the bucketed method's radix sort uses, and
+/// bfloat16 columns: the value conversion, the sort key the positives' radix sort uses, and
 /// every loss and method on bfloat16 logits against the same values as float64.
 @Suite struct BFloat16Tests {
   /// Every finite bit pattern: the value is the float32 with those upper bits, the key orders
-  /// like the values (descending) with −0 and +0 together, and the key gives the value back.
+  /// like the values (descending) with −0 and +0 together.
   @Test func sortKeyOrdersLikeTheValues() {
     let finite = (0...UInt16.max).map(BFloat16.init(bitPattern:)).filter(\.isFinite)
     #expect(finite.count == 65536 - 2 * 128)
     for value in finite {
       #expect(value.float == Float(bitPattern: UInt32(value.bitPattern) << 16))
-      #expect(BFloat16.fromDescendingSortKey(value.descendingSortKey) == value.double)
     }
     let byKey = finite.sorted { $0.descendingSortKey < $1.descendingSortKey }
     for (a, b) in zip(byKey, byKey.dropFirst()) {

@@ -137,9 +137,10 @@ import Testing
       #expect(!sample.compare(result, wrongWeights, rtol: 1e-5, atol: 1e-8).agrees)
 
       // One sampled negative of image 0 with a wrong gradient.
-      var wrongGradient = result
+      var wrongResult = result.result()
       let negative = sample.samples[0].negativeIndex[100]
-      wrongGradient.gradient[negative] += 1e-6 + abs(wrongGradient.gradient[negative]) * 1e-3
+      wrongResult.gradient[negative] += 1e-6 + abs(wrongResult.gradient[negative]) * 1e-3
+      let wrongGradient = LossEvaluation(wrongResult, parallelism: .serial)
       let g = sample.compare(wrongGradient, capture, rtol: 1e-5, atol: 1e-8)
       #expect(!g.agrees && g.firstViolationIndex == sample.positiveCount + 100)
 

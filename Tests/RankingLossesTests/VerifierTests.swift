@@ -149,9 +149,10 @@ import Testing
       #expect(!fp.agrees && fp.firstViolationIndex == 17)
 
       // One sampled negative's gradient off by a little (beyond the tolerance).
-      var wrongGradient = result
+      var wrongResult = result.result()
       let negative = sample.negativeIndex[1000]
-      wrongGradient.gradient[negative] += 1e-6 + abs(wrongGradient.gradient[negative]) * 1e-3
+      wrongResult.gradient[negative] += 1e-6 + abs(wrongResult.gradient[negative]) * 1e-3
+      let wrongGradient = LossEvaluation(wrongResult, parallelism: .serial)
       let g = sample.compare(wrongGradient, capture, rtol: 1e-5, atol: 1e-8)
       #expect(!g.agrees && g.firstViolationIndex == sample.positiveCount + 1000)
       // The finished check names the compared value: an FP_i or an input gradient index.

@@ -49,18 +49,18 @@ extension Evaluation {
   /// Evaluates on `input`, keeping the method's negative sums in `capture`. Each loss is
   /// called by its concrete type so the evaluation is specialised (an existential call would
   /// run the generic code unspecialised, several times slower).
-  func evaluate(_ input: LossInput, capture: NegativeSumsCapture) throws -> LossResult {
+  func evaluate(_ input: LossInput, capture: NegativeSumsCapture) throws -> LossEvaluation {
     var input = input
     input.grouping = grouping ?? .batch
     return switch rankingLoss {
     case let loss as RankSortLoss:
-      try loss.evaluateDefinition(input, method: method, capture: capture)
+      try loss.evaluation(input, method: method, capture: capture)
     case let loss as APLoss:
-      try loss.evaluateDefinition(input, method: method, capture: capture)
+      try loss.evaluation(input, method: method, capture: capture)
     case let loss as ALRPLoss:
-      try loss.evaluateDefinition(input, method: method, capture: capture)
+      try loss.evaluation(input, method: method, capture: capture)
     case let loss:
-      try loss.evaluate(input, method: method)
+      try loss.evaluation(input, method: method)
     }
   }
 }

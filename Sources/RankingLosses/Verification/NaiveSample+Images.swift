@@ -11,7 +11,7 @@ protocol SampledDefinition {
   var images: Int? { get }
   /// The method's FP_i and gradient at the sample against the definition's.
   func compare(
-    _ result: LossResult, _ sums: NegativeSumsCapture, rtol: Double, atol: Double
+    _ result: LossEvaluation, _ sums: NegativeSumsCapture, rtol: Double, atol: Double
   ) -> ResultComparison
   /// The definition's gradient at each sampled negative, with the method's weights, as the
   /// result holds it.
@@ -77,7 +77,7 @@ struct ImageNaiveSample: SampledDefinition {
   private init() {}
 
   func compare(
-    _ result: LossResult, _ sums: NegativeSumsCapture, rtol: Double, atol: Double
+    _ result: LossEvaluation, _ sums: NegativeSumsCapture, rtol: Double, atol: Double
   ) -> ResultComparison {
     // One capture per image with positives, in the same order as the samples; a method that
     // left them out compares as NaN (a failure), never as a match.
@@ -89,7 +89,7 @@ struct ImageNaiveSample: SampledDefinition {
       values += sample.positiveIndex.map { fp.indices.contains($0) ? fp[$0] : .nan }
       reference += sample.falsePositives
     }
-    values += negativeIndex.map { result.gradient[$0] }
+    values += negativeIndex.map { result.gradient(at: $0) }
     reference += definitionGradients(sums)
     return ResultComparison(
       loss: nil, gradient: values, referenceGradient: reference, rtol: rtol, atol: atol)

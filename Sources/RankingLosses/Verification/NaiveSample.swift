@@ -47,27 +47,29 @@ struct NaiveSample {
   /// The method's sums (its FP_i for the sampled positives, then its gradient at the sampled
   /// negatives) against the definition's, with the method's own weights.
   func compare(
-    _ result: LossResult, _ sums: NegativeSumsCapture, rtol: Double, atol: Double
+    _ result: LossEvaluation, _ sums: NegativeSumsCapture, rtol: Double, atol: Double
   ) -> ResultComparison {
     var values = positiveIndex.map {
       sums.falsePositives.indices.contains($0) ? sums.falsePositives[$0] : .nan
     }
     let reference = falsePositives + definitionGradients(sums)
-    values += negativeIndex.map { result.gradient[$0] }
+    values += negativeIndex.map { result.gradient(at: $0) }
     return ResultComparison(
       loss: nil, gradient: values, referenceGradient: reference, rtol: rtol, atol: atol)
   }
 
   /// The definition's gradient at each sampled negative, with the method's weights.
   func definitionGradients(_ sums: NegativeSumsCapture) -> [Double] {
-    let model = NaiveNegatives(
-      positives: sums.positives,
-      negatives: RelevantNegatives(logits: negativeLogits, index: Array(negativeLogits.indices)),
-      step: step, parallelism: parallelism)
     var gradient = [Double](repeating: 0, count: negativeLogits.count)
-    if !sums.positives.isEmpty {
-      gradient.withUnsafeMutableBufferPointer {
-        model.writeGradients(weights: sums.weights, into: $0)
+    guard !sums.positives.isEmpty else { return gradient }
+    let zeros = [Double](repeating: 0, count: negativeLogits.count)
+    negativeLogits.withUnsafeBufferPointer { q in
+      zeros.withUnsafeBufferPointer { t in
+        let model = NaiveNegatives(
+          positives: sums.positives, logits: q, targets: t, threshold: -.infinity, step: step,
+          parallelism: parallelism)
+        let write = model.gradientWriter(weights: sums.weights)
+        gradient.withUnsafeMutableBufferPointer { write(0..<q.count, $0) }
       }
     }
     return gradient
@@ -92,6 +94,9 @@ struct NaiveSample {
     }
   }
 
+  /// Builds the sample in streaming passes over the input (counts per chunk, the positives'
+  /// FP_i, the selection, the gather of the chosen): O(P + sample) memory, no copy of the
+  /// relevant negatives.
   private struct Builder: ColumnsVisitor {
     let delta: Double
     let positivesWanted: Int
@@ -108,25 +113,104 @@ struct NaiveSample {
       let p = partition.positives.logits
       guard !p.isEmpty else { return sample }
       sample.positiveIndex = NaiveSample.spread(p.count, wanted: positivesWanted, ends: 8)
-      let relevant = RelevantNegatives(logits: logits, targets: targets, partition: partition)
       sample.falsePositives = NaiveNegatives(
-        positives: sample.positiveIndex.map { p[$0] }, negatives: relevant, step: step,
-        parallelism: parallelism
+        positives: sample.positiveIndex.map { p[$0] }, logits: logits, targets: targets,
+        threshold: partition.threshold, step: step, parallelism: parallelism
       ).falsePositives()
 
-      let q = relevant.logits
-      var chosen = Set(NaiveSample.spread(q.count, wanted: negativesWanted, ends: 0))
-      if q.count > negativesWanted {
-        chosen.formUnion(NaiveSample.smallest(256, of: q.count) { q[$0] })
-        chosen.formUnion(NaiveSample.smallest(256, of: q.count) { -q[$0] })
-        let breaks = (p.map { $0 - delta } + p.map { $0 + delta }).sorted()
-        chosen.formUnion(
-          NaiveSample.smallest(2048, of: q.count) { NaiveSample.distance(q[$0], to: breaks) })
+      // The relevant negatives are numbered 0..<M in input order; each chunk knows where its
+      // numbers start.
+      let chunking = Chunking(count: logits.count)
+      let relevant = { (i: Int) in
+        partition.isRelevantNegative(logit: logits[i].double, target: targets[i])
       }
+      let counts = chunking.map(parallelism) { range in
+        var count = 0
+        for i in range where relevant(i) { count += 1 }
+        return count
+      }
+      var firstNumber = [0]
+      for count in counts { firstNumber.append(firstNumber.last! + count) }
+      let total = firstNumber.last!
+
+      var chosen = Set(NaiveSample.spread(total, wanted: negativesWanted, ends: 0))
+      if total > negativesWanted {
+        let breaks = (p.map { $0 - delta } + p.map { $0 + delta }).sorted()
+        // Per chunk the candidates of each criterion, then the k best of all chunks: the
+        // selection by (key, number) is the same however the input is chunked.
+        let found = chunking.map(parallelism) { range -> [Smallest] in
+            var number = firstNumber[range.lowerBound / chunking.chunkSize]
+            var lowest = Smallest(256)
+            var highest = Smallest(256)
+            var nearest = Smallest(2048)
+            for i in range where relevant(i) {
+              let q = logits[i].double
+              lowest.add(q, number)
+              highest.add(-q, number)
+              nearest.add(NaiveSample.distance(q, to: breaks), number)
+              number += 1
+            }
+            return [lowest, highest, nearest]
+        }
+        for criterion in 0..<3 {
+          var all = found[0][criterion]
+          for part in found.dropFirst() { all.merge(part[criterion]) }
+          chosen.formUnion(all.indices)
+        }
+      }
+      // Gather the chosen negatives' logits and positions, in input order.
       let order = chosen.sorted()
-      sample.negativeLogits = order.map { q[$0] }
-      sample.negativeIndex = order.map { relevant.index[$0] }
+      let picked = chunking.map(parallelism) { range -> [(Double, Int)] in
+        var number = firstNumber[range.lowerBound / chunking.chunkSize]
+        var k = order.lowerBound(number)
+        var items: [(Double, Int)] = []
+        for i in range where relevant(i) {
+          if k < order.count && order[k] == number {
+            items.append((logits[i].double, i))
+            k += 1
+          }
+          number += 1
+        }
+        return items
+      }.flatMap { $0 }
+      sample.negativeLogits = picked.map(\.0)
+      sample.negativeIndex = picked.map(\.1)
       return sample
+    }
+  }
+
+  /// The `k` smallest (key, number) pairs seen, without sorting all of them: candidates are
+  /// kept in a buffer that is cut back to k whenever it reaches 4k.
+  struct Smallest {
+    let k: Int
+    private var buffer: [(Double, Int)] = []
+    private var cutoff = Double.infinity
+
+    init(_ k: Int) {
+      self.k = k
+      buffer.reserveCapacity(4 * k)
+    }
+
+    mutating func add(_ value: Double, _ number: Int) {
+      // ≤: a tie with the cutoff may still have a smaller number (chunks merge out of order).
+      guard value <= cutoff || buffer.count < k else { return }
+      buffer.append((value, number))
+      if buffer.count >= 4 * k { cut() }
+    }
+
+    mutating func merge(_ other: Smallest) {
+      for (value, number) in other.buffer { add(value, number) }
+    }
+
+    private mutating func cut() {
+      buffer.sort { $0 < $1 }
+      buffer.removeLast(max(0, buffer.count - k))
+      if buffer.count == k { cutoff = buffer[k - 1].0 }
+    }
+
+    /// The numbers of the k smallest.
+    var indices: [Int] {
+      buffer.sorted { $0 < $1 }.prefix(k).map(\.1)
     }
   }
 
@@ -145,26 +229,6 @@ struct NaiveSample {
       index += 1
     }
     return chosen.sorted()
-  }
-
-  /// The `k` indices of 0..<count with the smallest `key` (ties by index), without sorting all
-  /// of them: candidates are kept in a buffer that is cut back to k whenever it reaches 4k.
-  static func smallest(_ k: Int, of count: Int, key: (Int) -> Double) -> [Int] {
-    var buffer: [(Double, Int)] = []
-    buffer.reserveCapacity(4 * k)
-    var cutoff = Double.infinity
-    for n in 0..<count {
-      let value = key(n)
-      guard value < cutoff || buffer.count < k else { continue }
-      buffer.append((value, n))
-      if buffer.count >= 4 * k {
-        buffer.sort { $0 < $1 }
-        buffer.removeLast(buffer.count - k)
-        cutoff = buffer[k - 1].0
-      }
-    }
-    buffer.sort { $0 < $1 }
-    return buffer.prefix(k).map(\.1)
   }
 
   /// The distance from `value` to the nearest of `sorted` (not empty).

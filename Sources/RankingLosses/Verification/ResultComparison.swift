@@ -35,32 +35,83 @@ public struct ResultComparison: Sendable, Equatable, Codable {
     loss: (value: Double, reference: Double)?, gradient: [Double], referenceGradient: [Double],
     rtol: Double, atol: Double
   ) {
-    func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= atol + rtol * abs(b) }
-    lossDifference = loss.map { abs($0.value - $0.reference) }
-    var worst = 0.0
-    var worstIndex: Int? = nil
-    var scale = 0.0
-    var violation: Int? = nil
+    var difference = GradientDifference(rtol: rtol, atol: atol)
     for i in 0..<min(gradient.count, referenceGradient.count) {
-      let a = gradient[i]
-      let b = referenceGradient[i]
-      let d = abs(a - b)
-      // `!(d <= worst)` so a NaN difference becomes the worst one instead of hiding.
-      if worstIndex == nil || !(d <= worst) {
-        worst = d
-        worstIndex = i
-      }
-      scale = max(scale, abs(b))
-      if violation == nil && !close(a, b) { violation = i }
+      difference.add(gradient[i], referenceGradient[i], at: i)
     }
-    let sameLength = gradient.count == referenceGradient.count
+    self.init(
+      loss: loss, difference, sameLength: gradient.count == referenceGradient.count, rtol: rtol,
+      atol: atol)
+  }
+
+  private init(
+    loss: (value: Double, reference: Double)?, _ difference: GradientDifference,
+    sameLength: Bool, rtol: Double, atol: Double
+  ) {
+    lossDifference = loss.map { abs($0.value - $0.reference) }
+    let worst = difference.worst
     maxGradientDifference = sameLength ? worst : .infinity
-    maxGradientDifferenceIndex = worstIndex
+    maxGradientDifferenceIndex = difference.worstIndex
     maxRelativeGradientDifference =
-      scale > 0 ? worst / scale : (worst == 0 ? 0 : .infinity)
-    firstViolationIndex = violation
-    let lossAgrees = loss.map { close($0.value, $0.reference) } ?? true
-    agrees = sameLength && lossAgrees && violation == nil
+      difference.scale > 0 ? worst / difference.scale : (worst == 0 ? 0 : .infinity)
+    firstViolationIndex = difference.violation
+    let lossAgrees = loss.map { difference.close($0.value, $0.reference) } ?? true
+    agrees = sameLength && lossAgrees && difference.violation == nil
+  }
+
+  /// Compares two evaluations block by block as their gradients are written: one block of
+  /// each per thread in memory, never a whole gradient (``LossEvaluation``).
+  public init(_ result: LossEvaluation, reference: LossEvaluation, rtol: Double, atol: Double) {
+    self.init(
+      loss: (result.loss, reference.loss), result, reference: .evaluation(reference), rtol: rtol,
+      atol: atol)
+  }
+
+  /// What an evaluation's gradient is compared with.
+  public enum GradientReference {
+    case evaluation(LossEvaluation)
+    case values([Double])
+  }
+
+  /// Compares `result`'s gradient, block by block, with `reference`, and the losses when `loss`
+  /// holds them.
+  public init(
+    loss: (value: Double, reference: Double)?, _ result: LossEvaluation,
+    reference: GradientReference, rtol: Double, atol: Double
+  ) {
+    let referenceCount: Int
+    switch reference {
+    case .evaluation(let other): referenceCount = other.count
+    case .values(let values): referenceCount = values.count
+    }
+    let common = min(result.count, referenceCount)
+    let blocks = Chunking(count: common, minimumChunkSize: 1 << 16, maximumChunks: Int.max)
+    let parts = blocks.map(result.parallelism) { range -> GradientDifference in
+      var difference = GradientDifference(rtol: rtol, atol: atol)
+      let subject = [Double](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+        result.writeGradient(range, into: buffer)
+        initialized = range.count
+      }
+      switch reference {
+      case .evaluation(let other):
+        let expected = [Double](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+          other.writeGradient(range, into: buffer)
+          initialized = range.count
+        }
+        for j in 0..<range.count {
+          difference.add(subject[j], expected[j], at: range.lowerBound + j)
+        }
+      case .values(let values):
+        for j in 0..<range.count {
+          difference.add(subject[j], values[range.lowerBound + j], at: range.lowerBound + j)
+        }
+      }
+      return difference
+    }
+    var total = GradientDifference(rtol: rtol, atol: atol)
+    for part in parts { total.merge(part) }
+    self.init(
+      loss: loss, total, sameLength: result.count == referenceCount, rtol: rtol, atol: atol)
   }
 
   /// Compares two results.
@@ -68,5 +119,51 @@ public struct ResultComparison: Sendable, Equatable, Codable {
     self.init(
       loss: result.loss, gradient: result.gradient, referenceLoss: reference.loss,
       referenceGradient: reference.gradient, rtol: rtol, atol: atol)
+  }
+}
+
+/// The running comparison of two gradients, element by element in ascending index order, or
+/// block by block (``merge(_:)`` in block order gives the same as one pass).
+struct GradientDifference {
+  let rtol: Double
+  let atol: Double
+  /// The largest |a − b| and its first index; a NaN difference is the worst and the first NaN
+  /// stays, so a NaN never hides behind a number.
+  var worst = 0.0
+  var worstIndex: Int? = nil
+  /// max |b|.
+  var scale = 0.0
+  /// The first index outside the tolerance.
+  var violation: Int? = nil
+
+  init(rtol: Double, atol: Double) {
+    self.rtol = rtol
+    self.atol = atol
+  }
+
+  @inline(__always)
+  func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= atol + rtol * abs(b) }
+
+  @inline(__always)
+  mutating func add(_ a: Double, _ b: Double, at index: Int) {
+    let d = abs(a - b)
+    if worstIndex == nil || d > worst || (d.isNaN && !worst.isNaN) {
+      worst = d
+      worstIndex = index
+    }
+    scale = max(scale, abs(b))
+    if violation == nil && !close(a, b) { violation = index }
+  }
+
+  /// Adds the comparison of a later block.
+  mutating func merge(_ later: GradientDifference) {
+    if let index = later.worstIndex,
+      worstIndex == nil || later.worst > worst || (later.worst.isNaN && !worst.isNaN)
+    {
+      worst = later.worst
+      worstIndex = index
+    }
+    scale = max(scale, later.scale)
+    if violation == nil { violation = later.violation }
   }
 }

@@ -148,7 +148,10 @@ public struct Verifier: Sendable {
 
   /// Checks `input`: every loss it allows (or was asked for), every δ, every method, and the
   /// stored reference if there is one. Results are evaluated once each and released after
-  /// their last comparison, so memory stays at a few gradients.
+  /// their last comparison; their gradients are never held whole but compared block by block
+  /// as they are written (``LossEvaluation``), so memory stays at the methods' own tables and
+  /// one block per thread (with `gradients`, the pictures' bins need whole gradients, one
+  /// comparison at a time).
   ///
   /// - Parameter progress: called before each long step with what is about to run.
   /// - Parameter gradients: if given, filled with the binned gradients of every evaluation,
@@ -193,7 +196,7 @@ public struct Verifier: Sendable {
           uses[check.subject, default: 0] += 1
           if let reference = check.reference.evaluation { uses[reference, default: 0] += 1 }
         }
-        var results: [Evaluation: (LossResult, NegativeSumsCapture)] = [:]
+        var results: [Evaluation: (LossEvaluation, NegativeSumsCapture)] = [:]
         let groupStart = outcome.evaluations.count
         defer {
           // Shown in method order (naive, bucketed, exact), whatever order they ran in.
@@ -203,7 +206,7 @@ public struct Verifier: Sendable {
           }.map(\.element)
           outcome.evaluations.replaceSubrange(groupStart..., with: group)
         }
-        func result(_ evaluation: Evaluation) throws -> (LossResult, NegativeSumsCapture) {
+        func result(_ evaluation: Evaluation) throws -> (LossEvaluation, NegativeSumsCapture) {
           if let cached = results[evaluation] { return cached }
           progress(evaluation.description)
           let capture = NegativeSumsCapture()
@@ -215,7 +218,7 @@ public struct Verifier: Sendable {
               evaluation: evaluation, loss: value.loss, rankingLoss: value.rankingLoss,
               sortingLoss: value.sortingLoss, statistics: value.statistics,
               seconds: (clock.now - start).inSeconds))
-          gradients?.record(evaluation, value, input: input)
+          gradients?.record(evaluation, value.result(), input: input)
           results[evaluation] = (value, capture)
           return (value, capture)
         }
@@ -235,10 +238,10 @@ public struct Verifier: Sendable {
                 check,
                 comparison: ResultComparison(
                   subject, reference: reference, rtol: request.rtol, atol: request.atol)))
-            if check.subject.method == .bucketed {
-              gradients?.recordDifference(
-                check.subject, referenceEvaluation, subjectGradient: subject.gradient,
-                referenceGradient: reference.gradient, input: input)
+            if let gradients, check.subject.method == .bucketed {
+              gradients.recordDifference(
+                check.subject, referenceEvaluation, subjectGradient: subject.result().gradient,
+                referenceGradient: reference.result().gradient, input: input)
             }
             release(referenceEvaluation)
           case .sampledNaive:
@@ -258,7 +261,7 @@ public struct Verifier: Sendable {
               gradients.recordSample(
                 check.subject, logits: sample.negativeLogits,
                 naive: sample.definitionGradients(capture),
-                method: sample.negativeIndex.map { subject.gradient[$0] })
+                method: sample.negativeIndex.map { subject.gradient(at: $0) })
             }
             outcome.naive.sampledPositives = sample.positiveCount
             outcome.naive.sampledNegatives = sample.negativeCount
@@ -302,13 +305,14 @@ public struct Verifier: Sendable {
         subject: evaluation, reference: .stored, requirement: .required,
         reason: "reference result stored in the input")
       progress(evaluation.description)
-      let result = try evaluation.rankingLoss.evaluate(input, method: evaluation.method)
+      let result = try evaluation.rankingLoss.evaluation(input, method: evaluation.method)
       outcome.checks.append(
         FinishedCheck(
           check,
           comparison: ResultComparison(
-            loss: result.loss, gradient: result.gradient, referenceLoss: storedReference.loss,
-            referenceGradient: storedReference.gradient, rtol: request.rtol, atol: request.atol)))
+            loss: (result.loss, storedReference.loss), result,
+            reference: .values(storedReference.gradient), rtol: request.rtol,
+            atol: request.atol)))
     }
     return outcome
   }

@@ -81,8 +81,16 @@ struct LossCommand: ParsableCommand {
     if loss == .alrp && dump.regressionLosses == nil {
       printNote("\(input): no reg_losses: aLRP uses 0 for every positive's regression loss")
     }
-    let (result, seconds) = try measure { try dump.evaluate(evaluation) }
-    if let out { try NPZArchive.write(LossReport.arrays(result), to: out.path) }
+    // The gradient is written in full only for --out; otherwise it is computed block by block
+    // and dropped (the time includes it, the memory does not hold it).
+    let ((result, arrays), seconds) = try measure {
+      try dump.withEvaluation(evaluation) { evaluated in
+        if out != nil { return (evaluated, LossReport.arrays(evaluated.result())) }
+        _ = evaluated.mapGradientBlocks { _, _ in () }
+        return (evaluated, [])
+      }
+    }
+    if let out { try NPZArchive.write(arrays, to: out.path) }
     let report = LossReport(
       input: input, loss: loss, method: method, delta: evaluation.delta,
       apVariant: evaluation.apVariant, group: group,

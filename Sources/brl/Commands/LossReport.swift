@@ -12,7 +12,8 @@ struct LossReport: Encodable {
   var delta: Double
   var apVariant: APLoss.Variant?
   var group: Grouping = .batch
-  var result: LossResult
+  /// The evaluation's numbers (its gradient is not read here: ``arrays(_:)`` takes the result).
+  var result: LossEvaluation
   var seconds: Double
   /// The time to open and read the input (mapping, parsing, CRC checks), before validation.
   var loadSeconds: Double
