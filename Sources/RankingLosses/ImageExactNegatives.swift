@@ -14,10 +14,11 @@
 ///    element) and adds 1 and (q − L_k)·s to that interval's sums;
 /// 2. per image, FP_i from its own tables, the loss terms, the weights and the interval lines
 ///    A_k, B_k (``ExactNegatives/falsePositives()``, ``ExactNegatives/intervalLines(weights:)``);
-/// 3. one gradient pass, the same branch-free gather as the batch's, divided by G.
+/// 3. the gradient written on demand (``LossEvaluation``), range by range: the same
+///    branch-free gather as the batch's, divided by G.
 ///
-/// Only one N-element array is made besides the gradient: the stored intervals (the batch
-/// makes the same); the per-interval sums are O(P + G) per chunk.
+/// Only one N-element array is made: the stored intervals (the batch makes the same); the
+/// per-interval sums are O(P + G) per chunk.
 ///
 /// **Same results as an image alone.** Every image's break points, lines and FP_i formulas
 /// are those of its own evaluation, and its counts are exact. Its offset sums T_k add the same
@@ -26,14 +27,17 @@
 /// differ in the last bits (relative 1e-16 of a sum); for smaller inputs they are the same
 /// bits. The chunks depend only on the sizes, so every thread count gives the same bits.
 extension PerImageVisitor {
-  /// The gradient (divided by G, input order) and each evaluated image's result, for
+  /// A writer of the gradient of any range (divided by G, input order; it reads the input, so
+  /// it is valid while the input is) and each evaluated image's result, for
   /// ``Method/exact`` on interleaved images (`groups.isInterleaved`; `evaluated` the images
   /// with positives, `ordinals` and `positivePositions` the images' and the input's positives).
   func evaluateExactInInputOrder<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, groups: ImageGroups<L, T>,
     evaluated: [Int], ordinals: [[Int]], positivePositions: [Int],
     captures: [NegativeSumsCapture]?
-  ) throws -> (gradient: [Double], results: [ImageResult]) {
+  ) throws -> (
+    write: (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void, results: [ImageResult]
+  ) {
     let n = logits.count
     let step = SmoothStep(delta: loss.delta)
     let images = evaluated.count
@@ -146,33 +150,39 @@ extension PerImageVisitor {
       }
     }
 
-    // (3) The gradient pass: the batch's gather, over the global lines, divided by G.
-    var gradient = [Double](unsafeUninitializedCapacity: n) { output, initialized in
-      let output = UncheckedSendable(output)
-      Chunking(count: n).forEach(parallelism) { _, range in
-        value.withUnsafeBufferPointer { a in
-          slope.withUnsafeBufferPointer { s in
-            lower.withUnsafeBufferPointer { b in
-              elementIntervals.withUnsafeBufferPointer { intervals in
-                for i in range {
-                  let k = Int(intervals[i])
-                  let run = (logits[i].double * preScale - b[k]) * postScale
-                  output.value[i] =
-                    (a[k] + s[k] * min(run, .greatestFiniteMagnitude)) / imagesWithPositives
-                }
+    // (3) The gradient, written on demand (``LossEvaluation``): the batch's gather over the
+    // global lines, divided by G, then the positives of the range.
+    var positiveIndex: [Int] = []
+    var positiveValue: [Double] = []
+    for s in 0..<images {
+      positiveIndex += models[s].partition.positives.inputIndex
+      positiveValue += positiveGradients[s].map { $0 / imagesWithPositives }
+    }
+    let byIndex = positiveIndex.indices.sorted { positiveIndex[$0] < positiveIndex[$1] }
+    positiveIndex = byIndex.map { positiveIndex[$0] }
+    positiveValue = byIndex.map { positiveValue[$0] }
+    let write = { (range: Range<Int>, gradient: UnsafeMutableBufferPointer<Double>) in
+      value.withUnsafeBufferPointer { a in
+        slope.withUnsafeBufferPointer { s in
+          lower.withUnsafeBufferPointer { b in
+            elementIntervals.withUnsafeBufferPointer { intervals in
+              for i in range {
+                let k = Int(intervals[i])
+                let run = (logits[i].double * preScale - b[k]) * postScale
+                gradient[i - range.lowerBound] =
+                  (a[k] + s[k] * min(run, .greatestFiniteMagnitude)) / imagesWithPositives
               }
             }
           }
         }
       }
-      initialized = n
-    }
-    for s in 0..<images {
-      for (k, i) in models[s].partition.positives.inputIndex.enumerated() {
-        gradient[i] = positiveGradients[s][k] / imagesWithPositives
+      var p = positiveIndex.lowerBound(range.lowerBound)
+      while p < positiveIndex.count && positiveIndex[p] < range.upperBound {
+        gradient[positiveIndex[p] - range.lowerBound] = positiveValue[p]
+        p += 1
       }
     }
-    return (gradient, results.map { $0! })
+    return (write, results.map { $0! })
   }
 
   /// The exact model of one image before its negatives are binned: its positives (at input

@@ -16,7 +16,7 @@ extension LossDefinition {
   /// positives, ascending id), for `brl verify`'s per-image sample.
   func evaluatePerImage(
     _ input: LossInput, method: Method, capture: NegativeSumsCapture? = nil
-  ) throws -> LossResult {
+  ) throws -> LossEvaluation {
     guard let ids = input.imageIDs else { throw RankingLossError.missingImageIDs }
     return try input.visit(
       PerImageVisitor(
@@ -49,7 +49,7 @@ struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
 
   func visit<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
-  ) throws -> LossResult {
+  ) throws -> LossEvaluation {
     let n = logits.count
     try InputScan.checkShape(logitCount: n, targetCount: targets.count, delta: loss.delta)
     guard ids.count == n else { throw RankingLossError.imageIDCount(expected: n, found: ids.count) }
@@ -85,19 +85,21 @@ struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     // No image with a positive: nothing is ranked, as for a batch without positives.
     guard !evaluated.isEmpty else {
       let terms = Loss.termsWithoutPositives
-      return LossResult(
-        loss: terms.loss, rankingLoss: terms.rankingLoss, sortingLoss: terms.sortingLoss,
-        gradient: [Double](repeating: 0, count: n), ranks: terms.ranks, statistics: statistics,
-        images: ImageLosses(ids: groups.ids, losses: imageLosses, withPositives: 0))
+      return LossEvaluation(
+        LossResult(
+          loss: terms.loss, rankingLoss: terms.rankingLoss, sortingLoss: terms.sortingLoss,
+          gradient: [Double](repeating: 0, count: n), ranks: terms.ranks, statistics: statistics,
+          images: ImageLosses(ids: groups.ids, losses: imageLosses, withPositives: 0)),
+        parallelism: parallelism)
     }
 
     if groups.isInterleaved && method == .exact {
-      let (gradient, results) = try evaluateExactInInputOrder(
+      let (write, results) = try evaluateExactInInputOrder(
         logits: logits, targets: targets, groups: groups, evaluated: evaluated,
         ordinals: ordinals, positivePositions: scan.positivePositions, captures: captures)
       return combine(
-        results, gradient: gradient, groups: groups, evaluated: evaluated, ordinals: ordinals,
-        statistics: statistics)
+        results, groups: groups, evaluated: evaluated, ordinals: ordinals,
+        statistics: statistics, write: write)
     }
 
     let imagesWithPositives = Double(evaluated.count)
@@ -183,17 +185,23 @@ struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
       }
     }
 
+    let grouped = gradient
     return combine(
-      results.map { $0! }, gradient: gradient, groups: groups, evaluated: evaluated,
-      ordinals: ordinals, statistics: statistics)
+      results.map { $0! }, groups: groups, evaluated: evaluated, ordinals: ordinals,
+      statistics: statistics
+    ) { range, output in
+      grouped.withUnsafeBufferPointer { g in _ = output.initialize(from: g[range]) }
+    }
   }
 
   /// The per-image result from every evaluated image's (`done[slot]` for image
-  /// `evaluated[slot]`) and the gradient, already divided by G and in input order.
+  /// `evaluated[slot]`) and `write`, which writes the gradient of a range of examples (already
+  /// divided by G, input order).
   func combine<L: ColumnScalar, T: ColumnScalar>(
-    _ done: [ImageResult], gradient: [Double], groups: ImageGroups<L, T>, evaluated: [Int],
-    ordinals: [[Int]], statistics: LossResult.Statistics
-  ) -> LossResult {
+    _ done: [ImageResult], groups: ImageGroups<L, T>, evaluated: [Int],
+    ordinals: [[Int]], statistics: LossResult.Statistics,
+    write: @escaping (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void
+  ) -> LossEvaluation {
     // Sums over images in ascending id order, then the mean over the G images.
     let imagesWithPositives = Double(evaluated.count)
     let positiveCount = statistics.positives
@@ -214,10 +222,10 @@ struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     }
     statistics.relevantNegatives = done.reduce(0) { $0 + $1.relevantNegatives }
     if done[0].buckets != nil { statistics.buckets = done.reduce(0) { $0 + ($1.buckets ?? 0) } }
-    return LossResult(
+    return LossEvaluation(
       loss: mean(\.loss)!, rankingLoss: mean(\.rankingLoss), sortingLoss: mean(\.sortingLoss),
-      gradient: gradient, ranks: ranks, statistics: statistics,
-      images: ImageLosses(
-        ids: groups.ids, losses: imageLosses, withPositives: evaluated.count))
+      ranks: ranks, statistics: statistics,
+      images: ImageLosses(ids: groups.ids, losses: imageLosses, withPositives: evaluated.count),
+      parallelism: parallelism, write: write)
   }
 }

@@ -41,9 +41,7 @@ extension LossDefinition {
   ) throws -> LossEvaluation {
     // Per image: each image is a batch evaluation of its own (one capture per image).
     if input.grouping == .image {
-      return LossEvaluation(
-        try evaluatePerImage(input, method: method, capture: capture),
-        parallelism: input.parallelism)
+      return try evaluatePerImage(input, method: method, capture: capture)
     }
     return try input.visit(
       EvaluationVisitor(
