@@ -76,8 +76,8 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   let uppersBefore: [Int]
   let lowersBefore: [Int]
   /// Per interval k in 0...2P: count and Σ (q − L_k)·s of the relevant negatives in it.
-  let counts: [Double]
-  let offsets: [Double]
+  var counts: [Double]
+  var offsets: [Double]
   /// Per input element: its interval k ≥ 1 if it is a relevant negative, else 0 (the binning
   /// pass finds it; the gradient pass reads it instead of looking it up again).
   let elementIntervals: [UInt32]

@@ -31,10 +31,21 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
   var positives: [Int]
   /// For every positive, in input order, its image.
   var imageOfPositive: [Int32]
+  /// Whether some image is not one contiguous run of the input.
+  var isInterleaved = false
+  /// An example's key (``key(of:ids:)``) is id − `lowestID` when `denseKeys`, else
+  /// `exampleKeys[i]`; `imageOfKey[key]` is its image (−1 for a key no example has).
+  var lowestID: Int64 = 0
+  var denseKeys = true
+  var exampleKeys: [Int32] = []
+  var imageOfKey: [Int32] = []
 
+  /// With `copying` false, interleaved images are not copied: ``ranges``, ``position`` and the
+  /// grouped copies stay empty and the examples are found through ``key(of:ids:)`` instead (the
+  /// exact method's pass in input order, ``ImageExactNegatives``).
   init(
     ids: [Int64], logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>,
-    parallelism: Parallelism
+    parallelism: Parallelism, copying: Bool = true
   ) {
     let n = ids.count
     precondition(n == targets.count && n == logits.count && n > 0 && n < Int(Int32.max))
@@ -135,6 +146,10 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
     for g in imageOfPositive { positives[Int(g)] += 1 }
     self.positives = positives
     self.imageOfPositive = imageOfPositive
+    self.lowestID = lo
+    self.denseKeys = dense
+    self.exampleKeys = example
+    self.imageOfKey = keyImage
     // Image g's key.
     var imageKey = [Int](repeating: 0, count: imageCount)
     for key in 0..<keys where keyImage[key] >= 0 { imageKey[Int(keyImage[key])] = key }
@@ -151,6 +166,14 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
         }
       }
       self.ranges = ranges
+      self.position = nil
+      self.groupedLogits = nil
+      self.groupedTargets = nil
+      return
+    }
+    self.isInterleaved = true
+    guard copying else {
+      self.ranges = []
       self.position = nil
       self.groupedLogits = nil
       self.groupedTargets = nil
@@ -203,6 +226,12 @@ struct ImageGroups<L: ColumnScalar, T: ColumnScalar> {
     self.position = position
     self.groupedLogits = groupedLogits
     self.groupedTargets = groupedTargets
+  }
+
+  /// The key of example `i` (`ids` as given to the initialiser): an index into ``imageOfKey``.
+  @inline(__always)
+  func key(of i: Int, ids: UnsafeBufferPointer<Int64>) -> Int {
+    denseKeys ? Int(truncatingIfNeeded: ids[i] &- lowestID) : Int(exampleKeys[i])
   }
 
   /// For each image, the input ordinals (0 = the input's first positive) of its positives, in

@@ -11,17 +11,22 @@ extension LossDefinition {
   ///
   /// Inputs are checked as a whole first, so errors name input positions: lengths, δ, finite
   /// logits, one id per example, and aLRP's regression losses (one per positive of the input).
-  func evaluatePerImage(_ input: LossInput, method: Method) throws -> LossResult {
+  ///
+  /// With a `capture`, each image's negative sums go to `capture.images` (one per image with
+  /// positives, ascending id), for `brl verify`'s per-image sample.
+  func evaluatePerImage(
+    _ input: LossInput, method: Method, capture: NegativeSumsCapture? = nil
+  ) throws -> LossEvaluation {
     guard let ids = input.imageIDs else { throw RankingLossError.missingImageIDs }
     return try input.visit(
       PerImageVisitor(
         loss: self, method: method, ids: ids, regressionLosses: input.regressionLosses,
-        parallelism: input.parallelism))
+        parallelism: input.parallelism, capture: capture))
   }
 }
 
 /// What one image's evaluation leaves once its gradient is scattered.
-private struct ImageResult {
+struct ImageResult {
   var loss: Double
   var rankingLoss: Double?
   var sortingLoss: Double?
@@ -30,12 +35,13 @@ private struct ImageResult {
   var buckets: Int?
 }
 
-private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
+struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
   let loss: Loss
   let method: Method
   let ids: [Int64]
   let regressionLosses: [Double]?
   let parallelism: Parallelism
+  let capture: NegativeSumsCapture?
 
   /// Images of at least this many examples are evaluated with the input's threads, one after
   /// another; smaller ones one per thread (a chunked pass does not split fewer than 2¹⁶·2).
@@ -43,14 +49,16 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
 
   func visit<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
-  ) throws -> LossResult {
+  ) throws -> LossEvaluation {
     let n = logits.count
     try InputScan.checkShape(logitCount: n, targetCount: targets.count, delta: loss.delta)
     guard ids.count == n else { throw RankingLossError.imageIDCount(expected: n, found: ids.count) }
 
     // Whole-input checks and counts, so errors and statistics speak of the input.
+    // Exact on interleaved images ranks them in input order and needs the positives' positions.
     let scan = try InputScan(
-      logits: logits, targets: targets, parallelism: parallelism, keepingPositivePositions: false)
+      logits: logits, targets: targets, parallelism: parallelism,
+      keepingPositivePositions: method == .exact)
     let positiveCount = scan.positives
     if let regressionLosses {
       guard regressionLosses.count == positiveCount else {
@@ -63,21 +71,35 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     }
 
     let groups = ImageGroups(
-      ids: ids, logits: logits, targets: targets, parallelism: parallelism)
+      ids: ids, logits: logits, targets: targets, parallelism: parallelism,
+      copying: method != .exact)
     let ordinals = groups.positiveOrdinals()
     let evaluated = groups.positives.indices.filter { groups.positives[$0] > 0 }
-    var statistics = LossResult.Statistics(
+    let statistics = LossResult.Statistics(
       count: n, positives: positiveCount, negatives: scan.negatives, ignored: scan.ignored,
       relevantNegatives: 0)
-    var imageLosses = [Double](repeating: .nan, count: groups.ids.count)
+    let imageLosses = [Double](repeating: .nan, count: groups.ids.count)
+    let captures = capture.map { _ in evaluated.map { _ in NegativeSumsCapture() } }
+    capture?.images = captures ?? []
 
     // No image with a positive: nothing is ranked, as for a batch without positives.
     guard !evaluated.isEmpty else {
       let terms = Loss.termsWithoutPositives
-      return LossResult(
-        loss: terms.loss, rankingLoss: terms.rankingLoss, sortingLoss: terms.sortingLoss,
-        gradient: [Double](repeating: 0, count: n), ranks: terms.ranks, statistics: statistics,
-        images: ImageLosses(ids: groups.ids, losses: imageLosses, withPositives: 0))
+      return LossEvaluation(
+        LossResult(
+          loss: terms.loss, rankingLoss: terms.rankingLoss, sortingLoss: terms.sortingLoss,
+          gradient: [Double](repeating: 0, count: n), ranks: terms.ranks, statistics: statistics,
+          images: ImageLosses(ids: groups.ids, losses: imageLosses, withPositives: 0)),
+        parallelism: parallelism)
+    }
+
+    if groups.isInterleaved && method == .exact {
+      let (write, results) = try evaluateExactInInputOrder(
+        logits: logits, targets: targets, groups: groups, evaluated: evaluated,
+        ordinals: ordinals, positivePositions: scan.positivePositions, captures: captures)
+      return combine(
+        results, groups: groups, evaluated: evaluated, ordinals: ordinals,
+        statistics: statistics, write: write)
     }
 
     let imagesWithPositives = Double(evaluated.count)
@@ -106,7 +128,7 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
               let visitor = EvaluationVisitor(
                 loss: loss, method: method,
                 regressionLosses: regressionLosses.map { r in ordinals[g].map { r[$0] } },
-                parallelism: parallelism)
+                parallelism: parallelism, capture: captures?[slot])
               do {
                 let result = try visitor.visit(
                   logits: UnsafeBufferPointer(rebasing: groupedLogits[range]),
@@ -163,8 +185,28 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
       }
     }
 
+    let grouped = gradient
+    return combine(
+      results.map { $0! }, groups: groups, evaluated: evaluated, ordinals: ordinals,
+      statistics: statistics
+    ) { range, output in
+      grouped.withUnsafeBufferPointer { g in _ = output.initialize(from: g[range]) }
+    }
+  }
+
+  /// The per-image result from every evaluated image's (`done[slot]` for image
+  /// `evaluated[slot]`) and `write`, which writes the gradient of a range of examples (already
+  /// divided by G, input order).
+  func combine<L: ColumnScalar, T: ColumnScalar>(
+    _ done: [ImageResult], groups: ImageGroups<L, T>, evaluated: [Int],
+    ordinals: [[Int]], statistics: LossResult.Statistics,
+    write: @escaping (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void
+  ) -> LossEvaluation {
     // Sums over images in ascending id order, then the mean over the G images.
-    let done = results.map { $0! }
+    let imagesWithPositives = Double(evaluated.count)
+    let positiveCount = statistics.positives
+    var statistics = statistics
+    var imageLosses = [Double](repeating: .nan, count: groups.ids.count)
     for (slot, g) in evaluated.enumerated() { imageLosses[g] = done[slot].loss }
     func mean(_ part: (ImageResult) -> Double?) -> Double? {
       guard part(done[0]) != nil else { return nil }
@@ -180,10 +222,10 @@ private struct PerImageVisitor<Loss: LossDefinition>: ColumnsVisitor {
     }
     statistics.relevantNegatives = done.reduce(0) { $0 + $1.relevantNegatives }
     if done[0].buckets != nil { statistics.buckets = done.reduce(0) { $0 + ($1.buckets ?? 0) } }
-    return LossResult(
+    return LossEvaluation(
       loss: mean(\.loss)!, rankingLoss: mean(\.rankingLoss), sortingLoss: mean(\.sortingLoss),
-      gradient: gradient, ranks: ranks, statistics: statistics,
-      images: ImageLosses(
-        ids: groups.ids, losses: imageLosses, withPositives: evaluated.count))
+      ranks: ranks, statistics: statistics,
+      images: ImageLosses(ids: groups.ids, losses: imageLosses, withPositives: evaluated.count),
+      parallelism: parallelism, write: write)
   }
 }

@@ -39,11 +39,9 @@ extension LossDefinition {
   func evaluation(
     _ input: LossInput, method: Method, capture: NegativeSumsCapture? = nil
   ) throws -> LossEvaluation {
-    // Per image: each image is a batch evaluation of its own (no capture: the sampled naive
-    // checks compare whole-input sums).
+    // Per image: each image is a batch evaluation of its own (one capture per image).
     if input.grouping == .image {
-      return LossEvaluation(
-        try evaluatePerImage(input, method: method), parallelism: input.parallelism)
+      return try evaluatePerImage(input, method: method, capture: capture)
     }
     return try input.visit(
       EvaluationVisitor(
@@ -59,6 +57,8 @@ final class NegativeSumsCapture: @unchecked Sendable {
   var positives: [Double] = []
   var falsePositives: [Double] = []
   var weights: [Double] = []
+  /// Per image (``Grouping/image``): one capture per image with positives, ascending id.
+  var images: [NegativeSumsCapture] = []
 }
 
 /// The evaluation shared by every loss and method, specialised per column type.

@@ -2,8 +2,8 @@ import RankingLosses
 import Testing
 
 /// `brl verify --group image` in the library: every check runs on the per-image results, naive
-/// runs in full or not at all, and the per-image vs batch comparisons are reported, never
-/// required.
+/// runs in full or on a sample of every image, and the per-image vs batch comparisons are
+/// reported, never required.
 @Suite struct VerifierGroupingTests {
   static let problem = GroupingTests.problem
   static let ids = problem.logits.indices.map { Int64([12, -7, 3, -1][($0 * 7 + $0 / 5) % 4]) }
@@ -56,13 +56,32 @@ import Testing
     #expect(exactRS.loss == grouped.loss)
   }
 
-  @Test func sampledNaiveIsOffPerImage() throws {
+  @Test func sampledNaiveRunsPerImage() throws {
     let outcome = try Self.run(VerificationRequest(naive: .sample, grouping: .image))
-    #expect(outcome.naive.mode == .off)
+    #expect(outcome.naive.mode == .sample)
     #expect(!outcome.failed)
+    #expect(outcome.naive.sampledImages == 4)
+    let sampled = outcome.checks.filter { $0.reference.isSampledNaive }
+    // Every fast method at every δ of every loss, required where the batch sample is.
+    let batch = try LossInput.with(
+      logits: Self.problem.logits, targets: Self.problem.targets,
+      regressionLosses: Self.problem.regressionLosses
+    ) { try Verifier(VerificationRequest(naive: .sample)).run($0) }
+    let batchSampled = batch.checks.filter { $0.reference.isSampledNaive }
+    #expect(sampled.count == batchSampled.count && !sampled.isEmpty)
+    #expect(sampled.map(\.requirement) == batchSampled.map(\.requirement))
+    #expect(sampled.allSatisfy { $0.subject.isPerImage })
+    for check in sampled {
+      guard case .sampledNaive(let positives, let negatives, let images) = check.reference else {
+        Issue.record("not sampled")
+        continue
+      }
+      #expect(images == 4 && positives == Self.problem.positives && negatives > 0)
+      #expect(check.reference.label == "naive sampled per image")
+    }
     #expect(
       Verifier(VerificationRequest(naive: .auto, naiveBudget: 0, grouping: .image))
-        .resolvedNaiveMode(work: 1) == .off)
+        .resolvedNaiveMode(work: 1) == .sample)
   }
 
   @Test func perImageNeedsImageIDs() throws {

@@ -99,4 +99,42 @@ import Testing
     let without = try BRLProcess.run(["verify", "fixtures/example.npz", "--group", "image"])
     #expect(without.status == 2 && without.stderr.contains("expected image ids"))
   }
+
+  /// `--naive sample` checks the definition in every image with positives (4 of 5 here), and
+  /// says so in the JSON, the text and the JUnit report.
+  @Test func verifyPerImageWithSampledNaive() throws {
+    let directory = try BRLProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let junit = directory.appendingPathComponent("verify.xml").path
+    let run = try BRLProcess.run([
+      "verify", "fixtures/images.npz", "--group", "image", "--naive", "sample", "--json",
+      "--junit", junit,
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+    let input = (object["inputs"] as! [[String: Any]])[0]
+    let naive = input["naive"] as! [String: Any]
+    #expect(naive["mode"] as? String == "sample" && naive["sampled_images"] as? Int == 4)
+    let checks = input["checks"] as! [[String: Any]]
+    let sampled = checks.filter { $0["sampled_images"] as? Int == 4 }
+    #expect(sampled.allSatisfy { $0["reference"] as? String == "naive" })
+    #expect(sampled.allSatisfy { $0["group"] as? String == "image" })
+    // Every fast method at every δ of every loss; the exact ones required and agreeing.
+    let exact = sampled.filter { $0["method"] as? String == "exact" }
+    #expect(!exact.isEmpty)
+    #expect(exact.allSatisfy { $0["requirement"] as? String == "required" })
+    #expect(exact.allSatisfy { $0["verdict"] as? String == "ok" })
+    #expect(sampled.contains { $0["method"] as? String == "bucketed" })
+    let xml = try String(contentsOfFile: junit, encoding: .utf8)
+    #expect(xml.contains("vs naive sampled per image"))
+    #expect(xml.contains("negatives in 4 images (per image)"))
+
+    let text = try BRLProcess.run([
+      "verify", "fixtures/images.npz", "--group", "image", "--naive", "sample", "--loss", "rs",
+    ])
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("naive: sampled per image ("))
+    #expect(text.stdout.contains("in 4 images; --naive sample)"))
+    #expect(text.stdout.contains("naive sampled per image"))
+  }
 }

@@ -69,6 +69,7 @@ import Testing
     #expect(
       Set(naive.keys) == [
         "requested", "mode", "work", "budget", "sampled_positives", "sampled_negatives",
+        "sampled_images",
       ])
     #expect(naive["requested"] as? String == "auto" && naive["mode"] as? String == "full")
     #expect(input["status"] as? String == "ok")
@@ -84,7 +85,7 @@ import Testing
         "loss", "delta", "method", "variant", "reference", "reference_variant", "requirement",
         "reason", "loss_difference", "max_abs_grad_difference", "max_abs_grad_difference_index",
         "max_rel_grad_difference", "first_violation_index", "agree", "verdict",
-        "sampled_positives", "sampled_negatives", "group", "reference_group",
+        "sampled_positives", "sampled_negatives", "sampled_images", "group", "reference_group",
       ])
     // alrp_small carries reg_losses, so all three losses are checked.
     #expect(Set(checks.map { $0["loss"] as! String }) == ["rs", "ap", "alrp"])

@@ -55,7 +55,9 @@ public struct FinishedCheck: Sendable, Codable, Equatable {
   /// naive reference, also a sampled positive's false-positive sum (its rank among the sampled
   /// positives).
   public func comparedValue(_ index: Int) -> ComparedValue {
-    guard case .sampledNaive(let positives, _) = reference else { return .gradient(index: index) }
+    guard case .sampledNaive(let positives, _, _) = reference else {
+      return .gradient(index: index)
+    }
     if index < positives { return .falsePositives(sampledPositive: index) }
     let position = index - positives
     guard let inputIndex = sampledNegativeIndex, inputIndex.indices.contains(position) else {

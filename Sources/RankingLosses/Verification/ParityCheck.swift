@@ -18,8 +18,10 @@ public struct ParityCheck: Sendable, Codable, Equatable {
     case stored
     /// The naive definition evaluated term by term on a sample: the FP_i of `positives`
     /// positives over all relevant negatives, and the gradient of `negatives` negatives from
-    /// every positive (``NaiveSample``).
-    case sampledNaive(positives: Int, negatives: Int)
+    /// every positive (``NaiveSample``). Per image (``Grouping/image``), `images` is the number
+    /// of images sampled (every image with positives, each its own sample of its own examples,
+    /// ``ImageNaiveSample``) and the counts are their totals; nil for the batch sample.
+    case sampledNaive(positives: Int, negatives: Int, images: Int? = nil)
 
     /// Whether this is the sampled naive definition.
     public var isSampledNaive: Bool {
@@ -47,7 +49,8 @@ public struct ParityCheck: Sendable, Codable, Equatable {
       switch self {
       case .method(let evaluation): evaluation.methodLabel
       case .stored: "stored ref"
-      case .sampledNaive: "naive sampled"
+      case .sampledNaive(_, _, nil): "naive sampled"
+      case .sampledNaive: "naive sampled per image"
       }
     }
 
@@ -56,8 +59,11 @@ public struct ParityCheck: Sendable, Codable, Equatable {
       switch self {
       case .method(let evaluation): evaluation.description
       case .stored: "stored reference"
-      case .sampledNaive(let positives, let negatives):
+      case .sampledNaive(let positives, let negatives, nil):
         "naive sampled (\(positives) positives, \(negatives) negatives)"
+      case .sampledNaive(let positives, let negatives, let images?):
+        "naive sampled per image (\(positives) positives, \(negatives) negatives in \(images) "
+          + "images)"
       }
     }
   }

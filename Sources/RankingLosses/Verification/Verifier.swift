@@ -36,8 +36,7 @@ public struct Verifier: Sendable {
   public func resolvedNaiveMode(work: Double) -> NaiveMode {
     let mode =
       request.naive == .auto ? (work <= request.naiveBudget ? .full : .sample) : request.naive
-    // The sample compares whole-input sums; per image, naive runs in full or not at all.
-    return mode == .sample && request.grouping == .image ? .off : mode
+    return mode
   }
 
   /// The checks for one loss at one δ in a resolved naive mode (not ``NaiveMode/auto``), in
@@ -179,7 +178,7 @@ public struct Verifier: Sendable {
     let naive = resolvedNaiveMode(work: outcome.naive.work)
     outcome.naive.mode = naive
 
-    var samples: [Double: NaiveSample] = [:]
+    var samples: [Double: any SampledDefinition] = [:]
     for loss in losses {
       for delta in deltas(for: loss) {
         let planned = checks(loss: loss, delta: delta, naive: naive)
@@ -187,9 +186,7 @@ public struct Verifier: Sendable {
         // the largest transient of sample mode.
         if samples[delta] == nil && planned.contains(where: { $0.reference.isSampledNaive }) {
           progress("naive sampled at δ=\(delta)")
-          samples[delta] = try NaiveSample(
-            input, delta: delta, positives: request.sampledPositives,
-            negatives: request.sampledNegatives)
+          samples[delta] = try sampledDefinition(input, delta: delta)
         }
         // How many comparisons still need each result, so it is released after its last.
         var uses: [Evaluation: Int] = [:]
@@ -252,7 +249,8 @@ public struct Verifier: Sendable {
             let sample = samples[delta]!
             var sampled = check
             sampled.reference = .sampledNaive(
-              positives: sample.positiveCount, negatives: sample.negativeCount)
+              positives: sample.positiveCount, negatives: sample.negativeCount,
+              images: sample.images)
             outcome.checks.append(
               FinishedCheck(
                 sampled,
@@ -267,6 +265,7 @@ public struct Verifier: Sendable {
             }
             outcome.naive.sampledPositives = sample.positiveCount
             outcome.naive.sampledNegatives = sample.negativeCount
+            outcome.naive.sampledImages = sample.images
           case .stored:
             break
           }
@@ -345,6 +344,8 @@ public struct VerificationOutcome: Sendable, Codable {
     /// are the same at every δ unless the input has fewer).
     public var sampledPositives: Int?
     public var sampledNegatives: Int?
+    /// Per image: how many images were sampled (nil for the batch sample).
+    public var sampledImages: Int?
   }
 
   /// The number of examples and of positives.

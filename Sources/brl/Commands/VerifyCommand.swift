@@ -47,7 +47,8 @@ struct VerifyCommand: ParsableCommand {
     help: ArgumentHelp(
       "batch (the official loss) or image: every check on the per-image results, and how far "
         + "they are from the batch ones (reported). image needs image ids (image_ids key or "
-        + "field, or --image-ids FILE.npy); naive then runs in full or not at all."))
+        + "field, or --image-ids FILE.npy); a naive sample is then taken in every image with "
+        + "positives."))
   var group: Grouping = .batch
 
   @Flag(help: "The same as --naive off.")

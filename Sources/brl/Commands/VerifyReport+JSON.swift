@@ -8,6 +8,7 @@ struct NaiveEntry: Encodable {
   var budget: Double
   var sampledPositives: Int?
   var sampledNegatives: Int?
+  var sampledImages: Int?
 
   init(_ naive: VerificationOutcome.NaiveRun) {
     requested = naive.requested.rawValue
@@ -16,12 +17,14 @@ struct NaiveEntry: Encodable {
     budget = naive.budget
     sampledPositives = naive.sampledPositives
     sampledNegatives = naive.sampledNegatives
+    sampledImages = naive.sampledImages
   }
 
   enum CodingKeys: String, CodingKey {
     case requested, mode, work, budget
     case sampledPositives = "sampled_positives"
     case sampledNegatives = "sampled_negatives"
+    case sampledImages = "sampled_images"
   }
 
   func encode(to encoder: Encoder) throws {
@@ -32,6 +35,7 @@ struct NaiveEntry: Encodable {
     try c.encode(budget, forKey: .budget)
     try c.encode(sampledPositives, forKey: .sampledPositives)
     try c.encode(sampledNegatives, forKey: .sampledNegatives)
+    try c.encode(sampledImages, forKey: .sampledImages)
   }
 }
 
@@ -119,6 +123,7 @@ struct CheckEntry: Encodable {
     case agree, verdict
     case sampledPositives = "sampled_positives"
     case sampledNegatives = "sampled_negatives"
+    case sampledImages = "sampled_images"
   }
 
   func encode(to encoder: Encoder) throws {
@@ -144,11 +149,12 @@ struct CheckEntry: Encodable {
     try c.encode(comparison.firstViolationIndex, forKey: .firstViolationIndex)
     try c.encode(comparison.agrees, forKey: .agree)
     try c.encode(check.verdict.rawValue, forKey: .verdict)
-    var sampled: (positives: Int, negatives: Int)? = nil
-    if case .sampledNaive(let positives, let negatives) = check.reference {
-      sampled = (positives, negatives)
+    var sampled: (positives: Int, negatives: Int, images: Int?)? = nil
+    if case .sampledNaive(let positives, let negatives, let images) = check.reference {
+      sampled = (positives, negatives, images)
     }
     try c.encode(sampled?.positives, forKey: .sampledPositives)
     try c.encode(sampled?.negatives, forKey: .sampledNegatives)
+    try c.encode(sampled?.images, forKey: .sampledImages)
   }
 }

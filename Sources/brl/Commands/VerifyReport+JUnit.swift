@@ -39,9 +39,13 @@ extension VerifyReport.Input {
         ("\(name): requirement", check.requirement.rawValue),
         ("\(name): verdict", check.verdict.rawValue),
       ]
-      if case .sampledNaive(let positives, let negatives) = check.reference {
+      if case .sampledNaive(let positives, let negatives, let images) = check.reference {
         suite.properties.append(
-          ("\(name): sampled", "\(positives) positives, \(negatives) negatives"))
+          (
+            "\(name): sampled",
+            "\(positives) positives, \(negatives) negatives"
+              + (images.map { " in \($0) images (per image)" } ?? "")
+          ))
       }
       let comparison = check.comparison
       let lossDifference = comparison.lossDifference.map(Format.exact) ?? "n/a"

@@ -92,7 +92,7 @@ extension VerifyReport.Input {
   }
 
   /// "naive: sampled (64 positives, 4096 negatives; auto: P·M·evaluations 1.1e+11 > budget
-  /// 1e+10)".
+  /// 1e+10)"; per image "naive: sampled per image (… negatives in 8 images; …)".
   static func naiveLine(_ naive: VerificationOutcome.NaiveRun) -> String {
     let why =
       naive.requested == .auto
@@ -101,8 +101,10 @@ extension VerifyReport.Input {
       : "--naive \(naive.requested.rawValue)"
     switch naive.mode {
     case .sample:
-      return "naive: sampled (\(naive.sampledPositives ?? 0) positives, "
-        + "\(naive.sampledNegatives ?? 0) negatives; \(why))"
+      let images = naive.sampledImages.map { " in \($0) images" } ?? ""
+      return "naive: sampled\(naive.sampledImages == nil ? "" : " per image") "
+        + "(\(naive.sampledPositives ?? 0) positives, \(naive.sampledNegatives ?? 0) negatives"
+        + "\(images); \(why))"
     case .off: return "naive: off, exact is the reference (\(why))"
     case .full, .auto: return "naive: full (\(why))"
     }
