@@ -28,9 +28,9 @@
 ///   blocks of negatives; every sum stays whole on one thread, so the bits do not depend on
 ///   the thread count.
 ///
-/// - **Streaming.** The negatives are read where they lie in the input, in input order, and a
-///   range of the gradient gathers only its own relevant negatives: O(P + range) memory, never a
-///   copy of the input.
+/// - **Streaming.** The negatives are read where they lie in the input, in input order: FP
+///   gathers the relevant negatives of one block of 2²⁰ examples at a time, a range of the
+///   gradient only its own: O(P + block) memory, never a copy of the input.
 ///
 /// No sorting of negatives, no prefix sums and no break-point arithmetic: nothing here is shared
 /// with the exact or bucketed methods it checks.
@@ -100,40 +100,59 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let m = relevantCount
     // A tile's sums do not depend on which thread runs it, so the tiles are dealt to the
     // threads like cards (worker w takes tiles w, w + T, …): the low tiles, which have the most
-    // non-zero terms, are spread evenly. Every worker streams the whole input.
+    // non-zero terms, are spread evenly.
     let threads = max(1, min(parallelism.threads, tiles, m * tiles / (1 << 14)))
     let workers = Chunking(count: threads, minimumChunkSize: 1, maximumChunks: threads)
-    var sums = [Lanes](repeating: .zero, count: tiles)
     let step = self.step
     let scale = step.scale
     let slope = step.slope
+    let mine = (0..<threads).map { Array(stride(from: $0, to: tiles, by: threads)) }
+    let lanes = mine.map { $0.map { Lanes(padded[($0 * width)..<(($0 + 1) * width)]) } }
+    let lowest = mine.map { $0.map { padded[$0 * width] } }
+    // Each worker's sums, carried from block to block.
+    var accumulators = mine.map { [Lanes](repeating: .zero, count: $0.count) }
+    // The input in blocks of 2²⁰: a block's relevant negatives are gathered (in input order,
+    // on the threads) into a small buffer that every worker then streams, so each sum still
+    // runs over the negatives in input order, with O(block) memory instead of a copy of all.
     let (logits, targets, threshold) = (logits, targets, threshold)
-    sums.withUnsafeMutableBufferPointer { sums in
-      let output = UncheckedSendable(sums)
-      workers.forEach(parallelism) { worker, _ in
-        let mine = Array(stride(from: worker, to: tiles, by: threads))
-        let lanes = mine.map { Lanes(padded[($0 * width)..<(($0 + 1) * width)]) }
-        let lowest = mine.map { padded[$0 * width] }
-        var accumulators = [Lanes](repeating: .zero, count: mine.count)
-        lanes.withUnsafeBufferPointer { lanes in
-          lowest.withUnsafeBufferPointer { lowest in
-            accumulators.withUnsafeMutableBufferPointer { acc in
-              for n in 0..<logits.count {
-                let value = logits[n].double
-                guard Self.isRelevant(value, targets[n], threshold) else { continue }
-                let broadcast = Lanes(repeating: value)
-                for k in 0..<lanes.count {
-                  // 0 with the lowest positive of this tile: 0 with all of it and with
-                  // every later tile (their positives are higher).
-                  if step(value - lowest[k]) == 0 { break }
-                  acc[k] += Self.step(broadcast - lanes[k], scale: scale, slope: slope)
+    let blockSize = 1 << 20
+    accumulators.withUnsafeMutableBufferPointer { accumulators in
+      let sums = UncheckedSendable(accumulators)
+      for blockStart in stride(from: 0, to: logits.count, by: blockSize) {
+        let block = blockStart..<min(logits.count, blockStart + blockSize)
+        let q = Chunking(count: block.count).map(parallelism) { part in
+          var values: [Double] = []
+          for i in (block.lowerBound + part.lowerBound)..<(block.lowerBound + part.upperBound) {
+            let value = logits[i].double
+            if Self.isRelevant(value, targets[i], threshold) { values.append(value) }
+          }
+          return values
+        }.flatMap { $0 }
+        guard !q.isEmpty else { continue }
+        q.withUnsafeBufferPointer { q in
+          workers.forEach(parallelism) { worker, _ in
+            lanes[worker].withUnsafeBufferPointer { lanes in
+              lowest[worker].withUnsafeBufferPointer { lowest in
+                sums.value[worker].withUnsafeMutableBufferPointer { acc in
+                  for value in q {
+                    let broadcast = Lanes(repeating: value)
+                    for k in 0..<lanes.count {
+                      // 0 with the lowest positive of this tile: 0 with all of it and with
+                      // every later tile (their positives are higher).
+                      if step(value - lowest[k]) == 0 { break }
+                      acc[k] += Self.step(broadcast - lanes[k], scale: scale, slope: slope)
+                    }
+                  }
                 }
               }
             }
           }
         }
-        for (k, tile) in mine.enumerated() { output.value[tile] = accumulators[k] }
       }
+    }
+    var sums = [Lanes](repeating: .zero, count: tiles)
+    for worker in 0..<threads {
+      for (k, tile) in mine[worker].enumerated() { sums[tile] = accumulators[worker][k] }
     }
     var result: [Double] = []
     result.reserveCapacity(tiles * width)
