@@ -51,16 +51,9 @@
 /// **Speed.** Two streaming passes over the input, split into fixed chunks over the threads;
 /// per-chunk interval sums are added in chunk order, so every thread count gives the same bits.
 /// The binning pass finds each relevant negative's interval with an ``IntervalIndex`` look-up
-/// and stores it (4 bytes an element, 0 for anything else). It has no data-dependent branch:
-/// the relevance test is a 0/1 (``Partition/relevance(logit:target:)``; about half the
-/// detector-like negatives are relevant, in random order, and each mispredicted branch threw
-/// away the look-ups in flight), every element gets a guessed interval
-/// (``IntervalIndex/guess(_:)``), irrelevant ones are counted in interval 0 whose sums are
-/// dropped, and only a wrong guess of a relevant negative (~0.1 %) takes a branch to the full
-/// look-up. The relevant negatives' sums are added in the same order as before, so the bits
-/// are those of the branching loop. The gradient pass is then a branch-free gather
-/// a[k] + s[k]·(q − L_k) with no relevance test and no second look-up, for any range of
-/// elements (``LossEvaluation``), 0 where irrelevant.
+/// and stores it (4 bytes an element, 0 for anything else); the gradient pass is then a
+/// branch-free gather a[k] + s[k]·(q − L_k) with no relevance test and no second look-up, for
+/// any range of elements (``LossEvaluation``), 0 where irrelevant.
 struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   let logits: UnsafeBufferPointer<L>
   let targets: UnsafeBufferPointer<T>
@@ -126,6 +119,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     self.index = index
     // (q − L)·s as (q·f − L·f)·g (``SmoothStep/differenceScaling``), L·f per interval.
     let (preScale, postScale) = step.differenceScaling
+    let scaledBreaks = breaks.map { $0 * preScale }
 
     // Per chunk: count and Σ (q − L_k) per interval, side by side (one cache line for both
     // updates of a negative). At most ~2¹⁸ accumulators in all (2 MB), but at least two chunks
@@ -135,27 +129,23 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let intervals = breaks.count + 1
     let chunking = Chunking(count: logits.count, maximumChunks: max(2, (1 << 17) / intervals))
     var parts: [[Double]] = []
-    // L_k·f per interval, with a stand-in L_0 = 0 for interval 0: the irrelevant elements.
-    let scaledLower = [0] + breaks.map { $0 * preScale }
     elementIntervals = [UInt32](unsafeUninitializedCapacity: logits.count) { slots, initialized in
       let slots = UncheckedSendable(slots)
       parts = chunking.map(partition.parallelism) { range in
         var sums = [Double](repeating: 0, count: 2 * intervals)
         sums.withUnsafeMutableBufferPointer { acc in
-          scaledLower.withUnsafeBufferPointer { lower in
-            // Without a data-dependent branch (see ``IntervalIndex/guess(_:)``): every element
-            // gets a guessed interval, irrelevant ones are sent to interval 0 (whose sums are
-            // dropped below), and only a relevant element with a wrong guess takes the branch.
+          scaledBreaks.withUnsafeBufferPointer { b in
             for i in range {
               let q = logits[i].double
-              let relevant = partition.relevance(logit: q, target: targets[i])
-              var k = index.guess(q)
-              if relevant & (index.isInterval(k, of: q) ? 0 : 1) != 0 { k = index.interval(q) }
+              guard partition.isRelevantNegative(logit: q, target: targets[i]) else {
+                slots.value[i] = 0
+                continue
+              }
               // k ≥ 1 for a relevant negative: b_0 = rampStart(min p) is the relevance threshold.
-              k &= 0 &- relevant
+              let k = index.interval(q)
               slots.value[i] = UInt32(truncatingIfNeeded: k)
-              acc[2 &* k] += 1
-              acc[2 &* k &+ 1] += (q * preScale - lower[k]) * postScale
+              acc[2 * k] += 1
+              acc[2 * k + 1] += (q * preScale - b[k - 1]) * postScale
             }
           }
         }
@@ -172,10 +162,9 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
         }
       }
     }
-    // Interval 0 summed the irrelevant elements: it holds no relevant negative.
-    let counts = (0..<intervals).map { $0 == 0 ? 0 : total[2 * $0] }
+    let counts = (0..<intervals).map { total[2 * $0] }
     self.counts = counts
-    self.offsets = (0..<intervals).map { $0 == 0 ? 0 : total[2 * $0 + 1] }
+    self.offsets = (0..<intervals).map { total[2 * $0 + 1] }
     self.relevantCount = Int(counts.reduce(0, +))
   }
 

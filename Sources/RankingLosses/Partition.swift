@@ -76,11 +76,4 @@ extension Partition {
   func isRelevantNegative<T: ColumnScalar>(logit: Double, target: T) -> Bool {
     logit >= threshold && target == 0
   }
-
-  /// The same rule as 1 or 0, computed without a branch: for loops that must not mispredict
-  /// on inputs where about half the negatives are relevant, in random order.
-  @inline(__always)
-  func relevance<T: ColumnScalar>(logit: Double, target: T) -> Int {
-    (logit >= threshold ? 1 : 0) & (target == 0 ? 1 : 0)
-  }
 }
