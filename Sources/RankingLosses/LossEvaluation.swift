@@ -101,7 +101,9 @@ public struct LossEvaluation: @unchecked Sendable {
     let n = count
     let gradient = [Double](unsafeUninitializedCapacity: n) { g, initialized in
       let output = UncheckedSendable(g)
-      Chunking(count: n).forEach(parallelism) { _, range in
+      // Chunks of at least 2¹³ examples: naive's gradient costs O(P) an example, so even a
+      // small input is worth both threads.
+      Chunking(count: n, minimumChunkSize: 1 << 13).forEach(parallelism) { _, range in
         writeGradient(
           range, into: UnsafeMutableBufferPointer(rebasing: output.value[range]))
       }
