@@ -44,7 +44,19 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   /// A negative (target 0) is relevant at or above this logit (``Partition/threshold``).
   let threshold: Double
   let parallelism: Parallelism
-  let relevantCount: Int
+  /// Counted by the first pass over the input that needs it (``falsePositives()`` gathers the
+  /// relevant negatives anyway), so no pass is made for the count alone.
+  private let counted = RelevantCount()
+  var relevantCount: Int {
+    if let count = counted.value { return count }
+    let count = Chunking(count: logits.count).map(parallelism) { range in
+      var count = 0
+      for i in range where Self.isRelevant(logits[i].double, targets[i], threshold) { count += 1 }
+      return count
+    }.reduce(0, +)
+    counted.value = count
+    return count
+  }
 
   init(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition,
@@ -67,11 +79,6 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     self.targets = targets
     self.threshold = threshold
     self.parallelism = parallelism
-    relevantCount = Chunking(count: logits.count).map(parallelism) { range in
-      var count = 0
-      for i in range where Self.isRelevant(logits[i].double, targets[i], threshold) { count += 1 }
-      return count
-    }.reduce(0, +)
   }
 
   @inline(__always)
@@ -97,7 +104,9 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     // Tiles padded with +∞: their lanes' terms are 0 and are dropped at the end.
     var padded = positives
     padded.append(contentsOf: repeatElement(.infinity, count: tiles * width - count))
-    let m = relevantCount
+    // The work bound that decides the threads: every example (the relevant count is not known
+    // yet; the thread count never changes a bit).
+    let m = logits.count
     // A tile's sums do not depend on which thread runs it, so the tiles are dealt to the
     // threads like cards (worker w takes tiles w, w + T, …): the low tiles, which have the most
     // non-zero terms, are spread evenly.
@@ -116,6 +125,7 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     // runs over the negatives in input order, with O(block) memory instead of a copy of all.
     let (logits, targets, threshold) = (logits, targets, threshold)
     let blockSize = 1 << 20
+    var relevant = 0
     accumulators.withUnsafeMutableBufferPointer { accumulators in
       let sums = UncheckedSendable(accumulators)
       for blockStart in stride(from: 0, to: logits.count, by: blockSize) {
@@ -128,6 +138,7 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
           }
           return values
         }.flatMap { $0 }
+        relevant += q.count
         guard !q.isEmpty else { continue }
         q.withUnsafeBufferPointer { q in
           workers.forEach(parallelism) { worker, _ in
@@ -150,6 +161,7 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
         }
       }
     }
+    counted.value = relevant
     var sums = [Lanes](repeating: .zero, count: tiles)
     for worker in 0..<threads {
       for (k, tile) in mine[worker].enumerated() { sums[tile] = accumulators[worker][k] }
@@ -224,4 +236,10 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
       for n in start..<end { output[index[n]] = sum[n - start] }
     }
   }
+}
+
+/// The relevant count once a pass has made it (a model is read-only otherwise; FP runs once,
+/// before the count is read).
+private final class RelevantCount: @unchecked Sendable {
+  var value: Int?
 }

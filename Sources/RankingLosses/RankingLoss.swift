@@ -120,11 +120,10 @@ struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
     _ orderedRegression: [Double]?
   ) -> LossEvaluation {
     let positives = partition.positives
+    let falsePositives = model.falsePositives()
     var statistics = statistics
     statistics.buckets = model.buckets
     statistics.relevantNegatives = model.relevantCount
-
-    let falsePositives = model.falsePositives()
     let terms = loss.terms(
       positives: positives, falsePositives: falsePositives,
       regressionLosses: orderedRegression, method: method)
@@ -137,10 +136,14 @@ struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
       capture.falsePositives = falsePositives
       capture.weights = weights
     }
-    // The positives' updates by input position, so a range finds its own by bisection.
-    let byPosition = zip(positives.inputIndex, terms.positiveGradient).sorted { $0.0 < $1.0 }
-    let positivePositions = byPosition.map(\.0)
-    let positiveGradient = byPosition.map { $0.1 / count }
+    // The positives' updates by input position, so a range finds its own by bisection: the
+    // ordinal of a positive is its rank in input order, so no sort is needed.
+    var positivePositions = [Int](repeating: 0, count: positives.count)
+    var positiveGradient = [Double](repeating: 0, count: positives.count)
+    for (k, ordinal) in positives.ordinal.enumerated() {
+      positivePositions[ordinal] = positives.inputIndex[k]
+      positiveGradient[ordinal] = terms.positiveGradient[k] / count
+    }
     var ranks: [Double]? = nil
     if let sortedRanks = terms.ranks {
       var inInputOrder = [Double](repeating: 0, count: positives.count)
