@@ -72,3 +72,12 @@ extension ColumnsVisitor {
   /// Outputs that do not refer to their input once made need nothing kept.
   func keeping(_ storage: AnyObject, alive output: Output) -> Output { output }
 }
+
+extension ColumnsVisitor where Output == LossEvaluation {
+  /// An evaluation reads its input when its gradient is written: it keeps the storage.
+  func keeping(_ storage: AnyObject, alive output: LossEvaluation) -> LossEvaluation {
+    var output = output
+    output.retained.append(storage)
+    return output
+  }
+}

@@ -108,12 +108,6 @@ struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
     }
   }
 
-  func keeping(_ storage: AnyObject, alive output: LossEvaluation) -> LossEvaluation {
-    var output = output
-    output.retained.append(storage)
-    return output
-  }
-
   /// The loss terms from `model`'s false positives, and the gradient on demand.
   private func finish<Model: NegativeModel>(
     _ model: Model, _ partition: Partition, _ statistics: LossResult.Statistics,
