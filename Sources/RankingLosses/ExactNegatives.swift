@@ -250,22 +250,36 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let logits = logits
     let elementIntervals = elementIntervals
     return { range, gradient in
-      // Branch-free: every element is a[k] + s[k]·((q − L_k)·s) with the interval the
-      // binning pass stored, so there is neither a relevance test nor a second look-up here.
-      value.withUnsafeBufferPointer { a in
-        slope.withUnsafeBufferPointer { s in
-          lower.withUnsafeBufferPointer { b in
-            elementIntervals.withUnsafeBufferPointer { intervals in
-              for i in range {
-                let k = Int(intervals[i])
-                // q − L_k ≥ 0. Scaled, it is below 2 on a ramp (q and L_k both lie within
-                // [p − δ, p + δ) of every active positive); elsewhere the slope is 0, and the
-                // product is clamped to a finite value (past the top break point of an input
-                // spanning nearly ±Double.greatestFiniteMagnitude, or where the scaling of a
-                // tiny δ overflows it), since 0·∞ would be NaN.
-                let run = (logits[i].double * preScale - b[k]) * postScale
-                gradient[i - range.lowerBound] = a[k] + s[k] * min(run, .greatestFiniteMagnitude)
-              }
+      Self.gather(
+        range, logits: logits, intervals: elementIntervals, value: value, slope: slope,
+        lower: lower, preScale: preScale, postScale: postScale, into: gradient)
+    }
+  }
+
+  /// The gradient pass over `range`: element i is (a[k] + s[k]·((q·preScale − lower[k])·
+  /// postScale)) / `divisor` with k its stored interval (per image, the divisor is the number
+  /// of images; dividing by 1 leaves the bits as they are).
+  static func gather(
+    _ range: Range<Int>, logits: UnsafeBufferPointer<L>, intervals: [UInt32], value: [Double],
+    slope: [Double], lower: [Double], preScale: Double, postScale: Double,
+    divisor: Double = 1, into gradient: UnsafeMutableBufferPointer<Double>
+  ) {
+    // Branch-free: every element is a[k] + s[k]·((q − L_k)·s) with the interval the binning
+    // pass stored, so there is neither a relevance test nor a second look-up here.
+    value.withUnsafeBufferPointer { a in
+      slope.withUnsafeBufferPointer { s in
+        lower.withUnsafeBufferPointer { b in
+          intervals.withUnsafeBufferPointer { intervals in
+            for i in range {
+              let k = Int(intervals[i])
+              // q − L_k ≥ 0. Scaled, it is below 2 on a ramp (q and L_k both lie within
+              // [p − δ, p + δ) of every active positive); elsewhere the slope is 0, and the
+              // product is clamped to a finite value (past the top break point of an input
+              // spanning nearly ±Double.greatestFiniteMagnitude, or where the scaling of a
+              // tiny δ overflows it), since 0·∞ would be NaN.
+              let run = (logits[i].double * preScale - b[k]) * postScale
+              gradient[i - range.lowerBound] =
+                (a[k] + s[k] * min(run, .greatestFiniteMagnitude)) / divisor
             }
           }
         }

@@ -162,20 +162,10 @@ extension PerImageVisitor {
     positiveIndex = byIndex.map { positiveIndex[$0] }
     positiveValue = byIndex.map { positiveValue[$0] }
     let write = { (range: Range<Int>, gradient: UnsafeMutableBufferPointer<Double>) in
-      value.withUnsafeBufferPointer { a in
-        slope.withUnsafeBufferPointer { s in
-          lower.withUnsafeBufferPointer { b in
-            elementIntervals.withUnsafeBufferPointer { intervals in
-              for i in range {
-                let k = Int(intervals[i])
-                let run = (logits[i].double * preScale - b[k]) * postScale
-                gradient[i - range.lowerBound] =
-                  (a[k] + s[k] * min(run, .greatestFiniteMagnitude)) / imagesWithPositives
-              }
-            }
-          }
-        }
-      }
+      ExactNegatives<L, T>.gather(
+        range, logits: logits, intervals: elementIntervals, value: value, slope: slope,
+        lower: lower, preScale: preScale, postScale: postScale, divisor: imagesWithPositives,
+        into: gradient)
       var p = positiveIndex.lowerBound(range.lowerBound)
       while p < positiveIndex.count && positiveIndex[p] < range.upperBound {
         gradient[positiveIndex[p] - range.lowerBound] = positiveValue[p]
