@@ -11,11 +11,12 @@ extension Dump {
   /// Evaluates `evaluation` and calls `body` with it, its gradient written on demand
   /// (``LossEvaluation``; valid only inside `body`): for callers that read the gradient block
   /// by block or write it out, so no N-element gradient need be held. Errors as
-  /// ``evaluate(_:)``.
+  /// ``evaluate(_:)``. `checkingValues: false` skips the domain check for a caller that made it
+  /// already (``validate(for:)``, e.g. as part of reading the input).
   public func withEvaluation<R>(
-    _ evaluation: Evaluation, _ body: (LossEvaluation) throws -> R
+    _ evaluation: Evaluation, checkingValues: Bool = true, _ body: (LossEvaluation) throws -> R
   ) throws -> R {
-    try validate(for: evaluation.loss)
+    if checkingValues { try validate(for: evaluation.loss) }
     let grouping: Grouping = evaluation.isPerImage ? .image : .batch
     if grouping == .image { try requireImageIDs() }
     do {

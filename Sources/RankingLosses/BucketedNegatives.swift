@@ -66,10 +66,9 @@ struct BucketedNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let parts = chunking.map(partition.parallelism) { range in
       var sums = [Double](repeating: 0, count: 2 * intervals)
       sums.withUnsafeMutableBufferPointer { acc in
-        for i in range {
-          let q = logits[i].double
-          guard partition.isRelevantNegative(logit: q, target: targets[i]) else { continue }
-          let k = index.interval(q)
+        index.forEachRelevantNegative(
+          in: range, logits: logits, targets: targets, threshold: partition.threshold
+        ) { _, q, k in
           acc[2 * k] += 1
           acc[2 * k + 1] += q
         }
@@ -116,11 +115,11 @@ struct BucketedNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let (logits, targets, partition, index) = (logits, targets, partition, index)
     return { range, gradient in
       table.withUnsafeBufferPointer { table in
-        for i in range {
-          let q = logits[i].double
-          gradient[i - range.lowerBound] =
-            partition.isRelevantNegative(logit: q, target: targets[i])
-            ? table[index.interval(q)] : 0
+        gradient.initialize(repeating: 0)
+        index.forEachRelevantNegative(
+          in: range, logits: logits, targets: targets, threshold: partition.threshold
+        ) { i, _, k in
+          gradient[i - range.lowerBound] = table[k]
         }
       }
     }

@@ -34,7 +34,8 @@ public struct InputDomain: Sendable {
   public init(_ input: LossInput) {
     count = input.count
     // The visitor does not throw.
-    let (logits, rs, binary, positives) = try! input.visit(ScanVisitor())
+    let (logits, rs, binary, positives) = try! input.visit(
+      ScanVisitor(parallelism: input.parallelism))
     self.positives = positives
     nonFiniteLogits = logits.outliers
     targetsOutsideRS = rs.outliers
@@ -78,24 +79,38 @@ public struct InputDomain: Sendable {
     }
   }
 
-  /// One typed pass over the two columns.
+  /// One typed pass over the two columns, in fixed chunks on `parallelism`'s threads, merged in
+  /// chunk order (so the first outlier is the input's first, whatever the thread count).
   private struct ScanVisitor: ColumnsVisitor {
+    let parallelism: Parallelism
+
     func visit<L: ColumnScalar, T: ColumnScalar>(
       logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
     ) -> (Scan, Scan, Scan, Int) {
-      var finite = Scan()
-      var rs = Scan()
-      var binary = Scan()
-      var positives = 0
-      for i in 0..<min(logits.count, targets.count) {
-        let logit = logits[i].double
-        let target = targets[i].double
-        finite.visit(i, logit, valid: logit.isFinite)
-        rs.visit(i, target, valid: target == -1 || (target >= 0 && target <= 1))
-        binary.visit(i, target, valid: target == -1 || (target >= 0 && target.isFinite))
-        if target > 0 { positives += 1 }
+      let chunks = Chunking(count: min(logits.count, targets.count)).map(parallelism) {
+        range -> (Scan, Scan, Scan, Int) in
+        var finite = Scan()
+        var rs = Scan()
+        var binary = Scan()
+        var positives = 0
+        for i in range {
+          let logit = logits[i].double
+          let target = targets[i].double
+          finite.visit(i, logit, valid: logit.isFinite)
+          rs.visit(i, target, valid: target == -1 || (target >= 0 && target <= 1))
+          binary.visit(i, target, valid: target == -1 || (target >= 0 && target.isFinite))
+          positives &+= target > 0 ? 1 : 0
+        }
+        return (finite, rs, binary, positives)
       }
-      return (finite, rs, binary, positives)
+      var total = (Scan(), Scan(), Scan(), 0)
+      for chunk in chunks {
+        total.0.merge(chunk.0)
+        total.1.merge(chunk.1)
+        total.2.merge(chunk.2)
+        total.3 += chunk.3
+      }
+      return total
     }
   }
 
@@ -109,6 +124,12 @@ public struct InputDomain: Sendable {
       } else {
         outliers!.count += 1
       }
+    }
+
+    /// Adds the outliers of a later part of the column.
+    mutating func merge(_ later: Scan) {
+      guard let more = later.outliers else { return }
+      if outliers == nil { outliers = more } else { outliers!.count += more.count }
     }
   }
 }

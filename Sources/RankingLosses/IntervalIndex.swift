@@ -11,11 +11,16 @@
 /// to a binary search over all break points.
 struct IntervalIndex: Sendable {
   let breaks: [Double]
-  private let low: Double
-  private let high: Double
-  private let inverseWidth: Double
+  let low: Double
+  let high: Double
+  let inverseWidth: Double
   /// table[c] = #{b ≤ low + c·width} for c in 0...cells.
-  private let table: [UInt32]
+  let table: [UInt32]
+  /// −∞, the break points, then ``window`` + 1 times +∞: the branch-free look-up's window and
+  /// its two neighbours never leave the array (``forEachRelevantNegative(in:logits:targets:threshold:_:)``).
+  let padded: [Double]
+  /// How many break points the branch-free look-up compares after a cell's count.
+  static let window = 4
 
   /// Cells longer than this are searched by bisection instead of a scan.
   private static let scanLimit = 8
@@ -49,6 +54,7 @@ struct IntervalIndex: Sendable {
       }
     }
     self.table = table
+    padded = [-.infinity] + breaks + [Double](repeating: .infinity, count: Self.window + 1)
   }
 
   /// #{b ≤ q}.

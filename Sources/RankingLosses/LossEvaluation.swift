@@ -83,16 +83,14 @@ public struct LossEvaluation: @unchecked Sendable {
 
   /// Calls `body(range, gradient)` for consecutive blocks covering every example, the blocks
   /// computed on up to `parallelism` threads, and returns `body`'s results in block order.
-  /// Memory: one block of `blockSize` values per thread.
+  /// Memory: one block of `blockSize` values per thread, reused for each of its blocks.
   public func mapGradientBlocks<R>(
     blockSize: Int = 1 << 16, _ body: (Range<Int>, UnsafeBufferPointer<Double>) -> R
   ) -> [R] {
     let blocks = Chunking(count: count, minimumChunkSize: blockSize, maximumChunks: Int.max)
-    return blocks.map(parallelism) { range in
-      [Double](unsafeUninitializedCapacity: range.count) { buffer, initialized in
-        writeGradient(range, into: buffer)
-        initialized = range.count
-      }.withUnsafeBufferPointer { body(range, $0) }
+    return blocks.map(parallelism, scratch: { GradientBlock(capacity: blocks.chunkSize) }) {
+      block, range in
+      withExtendedLifetime(block) { body(range, block.write(self, range)) }
     }
   }
 
@@ -112,6 +110,23 @@ public struct LossEvaluation: @unchecked Sendable {
     return LossResult(
       loss: loss, rankingLoss: rankingLoss, sortingLoss: sortingLoss, gradient: gradient,
       ranks: ranks, statistics: statistics, images: images)
+  }
+}
+
+/// A worker's buffer for gradient blocks: one allocation for all the blocks a thread writes.
+final class GradientBlock {
+  private let storage: UnsafeMutableBufferPointer<Double>
+
+  init(capacity: Int) { storage = .allocate(capacity: capacity) }
+
+  deinit { storage.deallocate() }
+
+  /// Writes `evaluation`'s gradient of `range` (at most the capacity) into the buffer and
+  /// returns it; valid until the next call and while the block lives.
+  func write(_ evaluation: LossEvaluation, _ range: Range<Int>) -> UnsafeBufferPointer<Double> {
+    let block = UnsafeMutableBufferPointer(rebasing: storage[..<range.count])
+    evaluation.writeGradient(range, into: block)
+    return UnsafeBufferPointer(block)
   }
 }
 

@@ -178,7 +178,7 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let activeWeights = active.map(\.1)
     let (logits, targets, threshold, step) = (logits, targets, threshold, step)
     return { range, gradient in
-      _ = gradient.initialize(repeating: 0)
+      gradient.initialize(repeating: 0)
       // The range's relevant negatives, gathered in input order.
       var q: [Double] = []
       var index: [Int] = []

@@ -44,4 +44,45 @@ import Testing
     let wrong = queries.filter { q in q.isFinite && index.interval(q) != Self.count(breaks, q) }
     #expect(wrong.isEmpty, "\(name): \(wrong.prefix(5))")
   }
+
+  /// The branch-free batch look-up of the binning passes gives the direct count for every
+  /// relevant element and visits exactly the relevant ones, in order: the same queries as above
+  /// (in blocks longer than its 1024), targets 0, 1 and −1 mixed in, a threshold below, at and
+  /// above the lowest break point.
+  @Test(arguments: 0..<cases.count)
+  func batchLookUpMatchesDirectCount(caseIndex: Int) {
+    let (name, breaks) = Self.cases[caseIndex]
+    let index = IntervalIndex(breaks: breaks)
+    var g = SplitMix64(seed: UInt64(100 + caseIndex))
+    let low = breaks.first!
+    let high = breaks.last!
+    var queries = breaks + breaks.map(\.nextUp) + breaks.map(\.nextDown)
+    for _ in 0..<3000 {
+      let u = Double(g.next() >> 11) / Double(1 << 53)
+      queries.append(low + (high - low) * (1.2 * u - 0.1))
+    }
+    queries += [-.greatestFiniteMagnitude, .greatestFiniteMagnitude, 0, -0.0, low - 1, high + 1]
+    queries = queries.filter(\.isFinite)
+    let targets: [Float] = queries.indices.map { [0, 0, 0, 1, -1][$0 % 5] }
+    let logits = queries.map(Float.init)
+    for threshold in [low - 1, low, Double(Float(low).nextUp), (low + high) / 2] {
+      var visited: [(Int, Int)] = []
+      logits.withUnsafeBufferPointer { l in
+        targets.withUnsafeBufferPointer { t in
+          index.forEachRelevantNegative(
+            in: 0..<l.count, logits: l, targets: t, threshold: threshold
+          ) { i, q, k in
+            #expect(q == Double(l[i]))
+            visited.append((i, k))
+          }
+        }
+      }
+      let expected = logits.indices.filter {
+        Double(logits[$0]) >= threshold && targets[$0] == 0
+      }.map { ($0, Self.count(breaks, Double(logits[$0]))) }
+      #expect(visited.map(\.0) == expected.map(\.0), "\(name), threshold \(threshold)")
+      let wrong = zip(visited, expected).filter { $0.0.1 != $0.1.1 }
+      #expect(wrong.isEmpty, "\(name), threshold \(threshold): \(wrong.prefix(5))")
+    }
+  }
 }

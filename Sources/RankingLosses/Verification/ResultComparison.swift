@@ -86,18 +86,25 @@ public struct ResultComparison: Sendable, Equatable, Codable {
     }
     let common = min(result.count, referenceCount)
     let blocks = Chunking(count: common, minimumChunkSize: 1 << 16, maximumChunks: Int.max)
-    let parts = blocks.map(result.parallelism) { range -> GradientDifference in
-      var difference = GradientDifference(rtol: rtol, atol: atol)
-      let subject = [Double](unsafeUninitializedCapacity: range.count) { buffer, initialized in
-        result.writeGradient(range, into: buffer)
-        initialized = range.count
+    // Block buffers per thread (the reference's only for an evaluation), reused for each of
+    // its blocks.
+    let referenceBlock: Int
+    if case .evaluation = reference {
+      referenceBlock = blocks.chunkSize
+    } else {
+      referenceBlock = 0
+    }
+    let parts = blocks.map(
+      result.parallelism,
+      scratch: {
+        (GradientBlock(capacity: blocks.chunkSize), GradientBlock(capacity: referenceBlock))
       }
+    ) { buffers, range -> GradientDifference in
+      var difference = GradientDifference(rtol: rtol, atol: atol)
+      let subject = buffers.0.write(result, range)
       switch reference {
       case .evaluation(let other):
-        let expected = [Double](unsafeUninitializedCapacity: range.count) { buffer, initialized in
-          other.writeGradient(range, into: buffer)
-          initialized = range.count
-        }
+        let expected = buffers.1.write(other, range)
         for j in 0..<range.count {
           difference.add(subject[j], expected[j], at: range.lowerBound + j)
         }

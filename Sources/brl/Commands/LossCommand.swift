@@ -77,14 +77,20 @@ struct LossCommand: ParsableCommand {
     let evaluation = Evaluation(
       loss: loss, delta: delta ?? loss.defaultDelta, method: method, variant: apVariant,
       grouping: group)
-    let (dump, loadSeconds) = try measure { try inputOptions.load(input) }
+    // Reading the input includes checking its values against the loss (`load_seconds`);
+    // `seconds` is the evaluation alone.
+    let (dump, loadSeconds) = try measure {
+      let dump = try inputOptions.load(input)
+      try dump.validate(for: loss)
+      return dump
+    }
     if loss == .alrp && dump.regressionLosses == nil {
       printNote("\(input): no reg_losses: aLRP uses 0 for every positive's regression loss")
     }
     // The gradient is written in full only for --out; otherwise it is computed block by block
     // and dropped (the time includes it, the memory does not hold it).
     let ((result, arrays), seconds) = try measure {
-      try dump.withEvaluation(evaluation) { evaluated in
+      try dump.withEvaluation(evaluation, checkingValues: false) { evaluated in
         if out != nil { return (evaluated, LossReport.arrays(evaluated.result())) }
         _ = evaluated.mapGradientBlocks { _, _ in () }
         return (evaluated, [])
