@@ -26,6 +26,7 @@ struct BRL: ParsableCommand {
   /// Runs the command line. Every error is printed as one line `brl: error: …` on standard
   /// error, with the exit code ``failure(for:)`` gives it.
   static func main() {
+    MemoryReuse.configure()
     do {
       var command = try parseAsRoot()
       try command.run()
