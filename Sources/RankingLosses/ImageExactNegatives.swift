@@ -10,8 +10,8 @@
 ///
 /// 1. one binning pass over the input in input order finds each example's image from its id,
 ///    and for a relevant negative of that image (target 0, logit ≥ the image's lowest break
-///    point) its interval in the image's index; it stores the global interval (4 bytes an
-///    element) and adds 1 and (q − L_k)·s to that interval's sums;
+///    point) its interval in the image's index (the relevance test without a branch, as the
+///    batch's); it stores the global interval (4 bytes an element) and adds 1 and (q − L_k)·s to that interval's sums;
 /// 2. per image, FP_i from its own tables, the loss terms, the weights and the interval lines
 ///    A_k, B_k (``ExactNegatives/falsePositives()``, ``ExactNegatives/intervalLines(weights:)``);
 /// 3. the gradient written on demand (``LossEvaluation``), range by range: the same
@@ -84,18 +84,37 @@ extension PerImageVisitor {
                 thresholds.withUnsafeBufferPointer { thresholds in
                   indices.withUnsafeBufferPointer { indices in
                     base.withUnsafeBufferPointer { base in
-                      for i in range {
-                        let s = Int(slotOfKey[groups.key(of: i, ids: id)])
-                        let q = logits[i].double
-                        guard q >= thresholds[s] && targets[i] == 0 else {
-                          slots.value[i] = 0
-                          continue
+                      // As the batch's binning (``IntervalIndex/forEachRelevantNegative``),
+                      // relevance without a branch, a block at a time, then the relevant ones
+                      // looked up in their image's index. (The batch's branch-free look-up
+                      // was slower here: an index per image, 127 ms against 107 ms at 10⁷.)
+                      UnsafeMutableBufferPointer(rebasing: slots.value[range]).initialize(
+                        repeating: 0)
+                      withUnsafeTemporaryAllocation(of: Int32.self, capacity: 1024) { picked in
+                        var start = range.lowerBound
+                        while start < range.upperBound {
+                          let end = min(start + 1024, range.upperBound)
+                          var found = 0
+                          for i in start..<end {
+                            let s = Int(slotOfKey[groups.key(of: i, ids: id)])
+                            let relevant =
+                              (logits[i].double >= thresholds[s] ? 1 : 0)
+                              & (targets[i] == 0 ? 1 : 0)
+                            picked[found] = Int32(truncatingIfNeeded: i - start)
+                            found &+= relevant
+                          }
+                          for j in 0..<found {
+                            let i = start + Int(picked[j])
+                            let s = Int(slotOfKey[groups.key(of: i, ids: id)])
+                            let q = logits[i].double
+                            // k ≥ 1: the image's lowest break point is its threshold.
+                            let k = base[s] + indices[s].interval(q)
+                            slots.value[i] = UInt32(truncatingIfNeeded: k)
+                            acc[2 * k] += 1
+                            acc[2 * k + 1] += (q * preScale - b[k]) * postScale
+                          }
+                          start = end
                         }
-                        // k ≥ 1: the image's lowest break point is its threshold.
-                        let k = base[s] + indices[s].interval(q)
-                        slots.value[i] = UInt32(truncatingIfNeeded: k)
-                        acc[2 * k] += 1
-                        acc[2 * k + 1] += (q * preScale - b[k]) * postScale
                       }
                     }
                   }

@@ -41,7 +41,7 @@ extension IntervalIndex {
       table.withUnsafeBufferPointer { t in
         padded.withUnsafeBufferPointer { padded in
           // b[j] = padded[j + 1]: b[−1] = −∞, b[count...] = +∞.
-          let b = padded.baseAddress! + 1
+          let b = UnsafePointer(padded.baseAddress! + 1)
           let lastCell = Double(t.count - 2)
           var start = range.lowerBound
           while start < range.upperBound {
@@ -57,26 +57,36 @@ extension IntervalIndex {
             for j in 0..<found {
               let i = start + Int(picked[j])
               let q = logits[i].double
-              let position = (q - low) * inverseWidth
-              // q ≥ low gives position ≥ 0; anything else (below low, NaN) goes to cell 0 and
-              // is settled by the selects and the check below.
-              let cell = Int(position >= 0 ? min(position, lastCell) : 0)
-              let first = Int(t[cell])
-              var k = first
-              for w in 0..<Self.window { k &+= b[first + w] <= q ? 1 : 0 }
-              // Exact when b[first − 1] ≤ q < b[first + window] (the ascending break points
-              // then put exactly k of them at or below q), or 0 below the lowest. These loads
-              // depend on the cell only, not on the comparisons, so they run beside them.
-              let below = q < low ? 1 : 0
-              let bracketed = (b[first - 1] <= q ? 1 : 0) & (q < b[first + Self.window] ? 1 : 0)
-              k = below == 1 ? 0 : k
-              if below | bracketed == 0 { k = interval(q) }
-              body(i, q, k)
+              body(i, q, lookUp(q, table: t, breaks: b, lastCell: lastCell))
             }
             start = end
           }
         }
       }
     }
+  }
+
+  /// The look-up of step 2: `b` points at the first break point of ``padded`` (b[−1] = −∞,
+  /// b[count...] = +∞), `lastCell` is the grid's last cell.
+  @inline(__always)
+  private func lookUp(
+    _ q: Double, table t: UnsafeBufferPointer<UInt32>, breaks b: UnsafePointer<Double>,
+    lastCell: Double
+  ) -> Int {
+    let position = (q - low) * inverseWidth
+    // q ≥ low gives position ≥ 0; anything else (below low, NaN) goes to cell 0 and is settled
+    // by the selects and the check below.
+    let cell = Int(position >= 0 ? min(position, lastCell) : 0)
+    let first = Int(t[cell])
+    var k = first
+    for w in 0..<Self.window { k &+= b[first + w] <= q ? 1 : 0 }
+    // Exact when b[first − 1] ≤ q < b[first + window] (the ascending break points then put
+    // exactly k of them at or below q), or 0 below the lowest. These loads depend on the cell
+    // only, not on the comparisons, so they run beside them.
+    let below = q < low ? 1 : 0
+    let bracketed = (b[first - 1] <= q ? 1 : 0) & (q < b[first + Self.window] ? 1 : 0)
+    k = below == 1 ? 0 : k
+    if below | bracketed == 0 { k = interval(q) }
+    return k
   }
 }

@@ -30,6 +30,9 @@ public struct LossEvaluation: @unchecked Sendable {
   public var count: Int { statistics.count }
   /// The threads ``result()`` and the block-wise consumers may use.
   public var parallelism: Parallelism
+  /// About how many operations writing one element's gradient takes (1 for a look-up, P for
+  /// naive): ``result()`` sizes its chunks by it.
+  var gradientCostPerElement = 1
   private let write: (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void
   /// Memory the gradient reads besides the caller's input (converted targets).
   var retained: [AnyObject] = []
@@ -99,9 +102,11 @@ public struct LossEvaluation: @unchecked Sendable {
     let n = count
     let gradient = [Double](unsafeUninitializedCapacity: n) { g, initialized in
       let output = UncheckedSendable(g)
-      // Chunks of at least 2¹³ examples: naive's gradient costs O(P) an example, so even a
-      // small input is worth both threads.
-      Chunking(count: n, minimumChunkSize: 1 << 13).forEach(parallelism) { _, range in
+      // Chunks of about 2¹⁶ operations, at least 2¹⁰ examples: naive's gradient costs O(P)
+      // an example, so even a small input is worth both threads, while a look-up gradient of
+      // 10⁵ examples (0.1 ms) is cheaper than waking a second thread for it.
+      let chunk = max(1 << 10, (1 << 16) / max(1, gradientCostPerElement))
+      Chunking(count: n, minimumChunkSize: chunk).forEach(parallelism) { _, range in
         writeGradient(
           range, into: UnsafeMutableBufferPointer(rebasing: output.value[range]))
       }

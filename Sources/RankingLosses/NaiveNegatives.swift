@@ -35,6 +35,8 @@
 /// No sorting of negatives, no prefix sums and no break-point arithmetic: nothing here is shared
 /// with the exact or bucketed methods it checks.
 struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
+  /// O(P) an element: every positive's step (``NegativeModel/gradientCostPerElement``).
+  var gradientCostPerElement: Int { max(1, positives.count) }
   typealias Lanes = SIMD8<Double>
 
   let step: SmoothStep

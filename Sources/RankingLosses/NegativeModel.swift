@@ -24,10 +24,16 @@ protocol NegativeModel {
   var relevantCount: Int { get }
   /// The number of buckets, for the methods that have them.
   var buckets: Int? { get }
+  /// About how many operations the gradient writer spends on one element: 1 for a look-up
+  /// (exact, bucketed), P for naive. ``LossEvaluation/result()`` sizes its parallel chunks by
+  /// it, so a cheap gradient of a small input is not split over threads that cost more to
+  /// wake than the work they get.
+  var gradientCostPerElement: Int { get }
 }
 
 extension NegativeModel {
   var buckets: Int? { nil }
+  var gradientCostPerElement: Int { 1 }
 }
 
 /// Writes every element of `range` into `gradient` (`gradient[0]` is element

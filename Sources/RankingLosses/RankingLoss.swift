@@ -145,7 +145,7 @@ struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
       ranks = inInputOrder
     }
     let writer = model.gradientWriter(weights: weights)
-    return LossEvaluation(
+    var evaluation = LossEvaluation(
       loss: terms.loss, rankingLoss: terms.rankingLoss, sortingLoss: terms.sortingLoss,
       ranks: ranks, statistics: statistics, parallelism: parallelism
     ) { range, output in
@@ -156,6 +156,8 @@ struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
         k += 1
       }
     }
+    evaluation.gradientCostPerElement = model.gradientCostPerElement
+    return evaluation
   }
 
   /// Regression losses come in the positives' input order; the loss terms want them in the
