@@ -91,8 +91,8 @@ public struct LossEvaluation: @unchecked Sendable {
     blockSize: Int = 1 << 16, _ body: (Range<Int>, UnsafeBufferPointer<Double>) -> R
   ) -> [R] {
     let blocks = Chunking(count: count, minimumChunkSize: blockSize, maximumChunks: Int.max)
-    return blocks.map(parallelism, scratch: { GradientBlock(capacity: blocks.chunkSize) }) {
-      block, range in
+    let newBlock = { GradientBlock(capacity: blocks.chunkSize) }
+    return blocks.map(parallelism, scratch: newBlock) { block, range in
       withExtendedLifetime(block) { body(range, block.write(self, range)) }
     }
   }

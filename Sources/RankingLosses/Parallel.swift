@@ -91,7 +91,8 @@ struct Chunking: Sendable {
 
   /// Computes one value per chunk (in parallel) and returns them in chunk order.
   func map<T>(_ parallelism: Parallelism, _ body: (Range<Int>) -> T) -> [T] {
-    map(parallelism, scratch: {}) { _, range in body(range) }
+    let noScratch: () -> Void = {}
+    return map(parallelism, scratch: noScratch) { _, range in body(range) }
   }
 
   /// ``map(_:_:)`` with a scratch value per worker thread, made once by `makeScratch` and handed

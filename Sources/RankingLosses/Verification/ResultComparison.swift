@@ -94,12 +94,11 @@ public struct ResultComparison: Sendable, Equatable, Codable {
     } else {
       referenceBlock = 0
     }
-    let parts = blocks.map(
-      result.parallelism,
-      scratch: {
-        (GradientBlock(capacity: blocks.chunkSize), GradientBlock(capacity: referenceBlock))
-      }
-    ) { buffers, range -> GradientDifference in
+    let newBlocks = {
+      (GradientBlock(capacity: blocks.chunkSize), GradientBlock(capacity: referenceBlock))
+    }
+    let parts = blocks.map(result.parallelism, scratch: newBlocks) {
+      buffers, range -> GradientDifference in
       var difference = GradientDifference(rtol: rtol, atol: atol)
       let subject = buffers.0.write(result, range)
       switch reference {
