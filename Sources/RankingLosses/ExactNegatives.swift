@@ -78,9 +78,9 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   let elementIntervals: IntervalNumbers
 
   /// Interval numbers in 16 bits while the 2P + 1 intervals fit (P < 32 768), else in 32. The
-  /// array is the one O(N) thing exact allocates, and a fresh page costs about 3 µs to fault in
-  /// here, about as much as the binning pass spends on the 1024 elements it holds in 32 bits:
-  /// half the bytes is a third off that pass at P = 1000, N = 10⁶.
+  /// array is the one O(N) thing exact allocates, and a fresh 4 KiB page costs about 2.7 µs to
+  /// fault in here: 32-bit numbers for N = 10⁶ were about 2.8 ms of CPU in a pass of 10, and
+  /// half the bytes is half of that (and half the memory at N = 10⁸).
   enum IntervalNumbers {
     case narrow([UInt16])
     case wide([UInt32])
