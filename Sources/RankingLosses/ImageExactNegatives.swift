@@ -11,7 +11,8 @@
 /// 1. one binning pass over the input in input order finds each example's image from its id,
 ///    and for a relevant negative of that image (target 0, logit ≥ the image's lowest break
 ///    point) its interval in the image's index (the relevance test without a branch, as the
-///    batch's); it stores the global interval (4 bytes an element) and adds 1 and (q − L_k)·s to that interval's sums;
+///    batch's); it stores the global interval (4 bytes an element) and adds 1 and (q − L_k)·s
+///    to that interval's sums;
 /// 2. per image, FP_i from its own tables, the loss terms, the weights and the interval lines
 ///    A_k, B_k (``ExactNegatives/falsePositives()``, ``ExactNegatives/intervalLines(weights:)``);
 /// 3. the gradient written on demand (``LossEvaluation``), range by range: the same
