@@ -91,31 +91,18 @@ extension PerImageVisitor {
                       // was slower here: an index per image, 127 ms against 107 ms at 10⁷.)
                       UnsafeMutableBufferPointer(rebasing: slots.value[range]).initialize(
                         repeating: 0)
-                      withUnsafeTemporaryAllocation(of: Int32.self, capacity: 1024) { picked in
-                        var start = range.lowerBound
-                        while start < range.upperBound {
-                          let end = min(start + 1024, range.upperBound)
-                          var found = 0
-                          for i in start..<end {
-                            let s = Int(slotOfKey[groups.key(of: i, ids: id)])
-                            let relevant =
-                              (logits[i].double >= thresholds[s] ? 1 : 0)
-                              & (targets[i] == 0 ? 1 : 0)
-                            picked[found] = Int32(truncatingIfNeeded: i - start)
-                            found &+= relevant
-                          }
-                          for j in 0..<found {
-                            let i = start + Int(picked[j])
-                            let s = Int(slotOfKey[groups.key(of: i, ids: id)])
-                            let q = logits[i].double
-                            // k ≥ 1: the image's lowest break point is its threshold.
-                            let k = base[s] + indices[s].interval(q)
-                            slots.value[i] = UInt32(truncatingIfNeeded: k)
-                            acc[2 * k] += 1
-                            acc[2 * k + 1] += (q * preScale - b[k]) * postScale
-                          }
-                          start = end
-                        }
+                      forEachSelected(in: range) { i in
+                        let s = Int(slotOfKey[groups.key(of: i, ids: id)])
+                        return (logits[i].double >= thresholds[s] ? 1 : 0)
+                          & (targets[i] == 0 ? 1 : 0)
+                      } _: { i in
+                        let s = Int(slotOfKey[groups.key(of: i, ids: id)])
+                        let q = logits[i].double
+                        // k ≥ 1: the image's lowest break point is its threshold.
+                        let k = base[s] + indices[s].interval(q)
+                        slots.value[i] = UInt32(truncatingIfNeeded: k)
+                        acc[2 * k] += 1
+                        acc[2 * k + 1] += (q * preScale - b[k]) * postScale
                       }
                     }
                   }

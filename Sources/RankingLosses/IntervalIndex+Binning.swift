@@ -36,31 +36,16 @@ extension IntervalIndex {
       }
       return
     }
-    let blockSize = 1024
-    withUnsafeTemporaryAllocation(of: Int32.self, capacity: blockSize) { picked in
-      table.withUnsafeBufferPointer { t in
-        padded.withUnsafeBufferPointer { padded in
-          // b[j] = padded[j + 1]: b[−1] = −∞, b[count...] = +∞.
-          let b = UnsafePointer(padded.baseAddress! + 1)
-          let lastCell = Double(t.count - 2)
-          var start = range.lowerBound
-          while start < range.upperBound {
-            let end = min(start + blockSize, range.upperBound)
-            // 1. Relevance, branch-free: both tests evaluated, the cursor moved by the result.
-            var found = 0
-            for i in start..<end {
-              let relevant = (logits[i].double >= threshold ? 1 : 0) & (targets[i] == 0 ? 1 : 0)
-              picked[found] = Int32(truncatingIfNeeded: i - start)
-              found &+= relevant
-            }
-            // 2. Intervals, branch-free in the usual case.
-            for j in 0..<found {
-              let i = start + Int(picked[j])
-              let q = logits[i].double
-              body(i, q, lookUp(q, table: t, breaks: b, lastCell: lastCell))
-            }
-            start = end
-          }
+    table.withUnsafeBufferPointer { t in
+      padded.withUnsafeBufferPointer { padded in
+        // b[j] = padded[j + 1]: b[−1] = −∞, b[count...] = +∞.
+        let b = UnsafePointer(padded.baseAddress! + 1)
+        let lastCell = Double(t.count - 2)
+        forEachSelected(in: range) { i in
+          (logits[i].double >= threshold ? 1 : 0) & (targets[i] == 0 ? 1 : 0)
+        } _: { i in
+          let q = logits[i].double
+          body(i, q, lookUp(q, table: t, breaks: b, lastCell: lastCell))
         }
       }
     }
@@ -88,5 +73,31 @@ extension IntervalIndex {
     k = below == 1 ? 0 : k
     if below | bracketed == 0 { k = interval(q) }
     return k
+  }
+}
+
+/// Calls `body(i)` for every i in `range` whose `selected(i)` is 1 (0 or 1, computed without a
+/// branch), in ascending order: step 1 of
+/// ``IntervalIndex/forEachRelevantNegative(in:logits:targets:threshold:_:)``, for every
+/// binning pass. A block of up to 1024 is tested first, every position written to a small
+/// buffer and the cursor advanced by the result, so the test is never a mispredicted branch;
+/// then `body` runs on the selected ones.
+@inline(__always)
+func forEachSelected(
+  in range: Range<Int>, _ selected: (Int) -> Int, _ body: (Int) -> Void
+) {
+  let blockSize = 1024
+  withUnsafeTemporaryAllocation(of: Int32.self, capacity: blockSize) { picked in
+    var start = range.lowerBound
+    while start < range.upperBound {
+      let end = min(start + blockSize, range.upperBound)
+      var found = 0
+      for i in start..<end {
+        picked[found] = Int32(truncatingIfNeeded: i - start)
+        found &+= selected(i)
+      }
+      for j in 0..<found { body(start + Int(picked[j])) }
+      start = end
+    }
   }
 }
