@@ -12,9 +12,13 @@
 /// the negatives with k positives at or below them, #{p ≤ q}, which an ``IntervalIndex`` over
 /// the ascending positives finds in O(1) expected time. So one streaming pass adds each
 /// relevant negative to its bucket's count and sum (per chunk, the chunks added in chunk
-/// order, so the bits do not depend on the thread count), and the gradient of a range looks
-/// its members' buckets up again. Time O(N + P·B) with B ≤ P + 1 non-empty buckets, memory
-/// O(P) beyond the input: no sorted copy, no per-example array, never a P×N matrix. The
+/// order, so the bits do not depend on the thread count) and stores each element's bucket
+/// number (``IntervalNumbers``: 2 bytes an element below 65 535 positives), and the gradient of
+/// a range reads them back: a table look-up an element, with neither a relevance test nor a
+/// second search (looking the buckets up again made each full gradient cost as much as the
+/// binning, and `brl verify` writes one per comparison). Time O(N + P·B) with B ≤ P + 1
+/// non-empty buckets, memory O(P) plus the numbers beyond the input: no sorted copy (the
+/// official code holds the negatives sorted, 4–8 bytes an element), never a P×N matrix. The
 /// buckets, their sizes and their means are the official ones; only the order in which a
 /// bucket's logits are summed differs from a sort's (a difference in the last bits of a mean).
 ///
@@ -42,6 +46,9 @@ struct BucketedNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   let means: [Double]
   let sizes: [Double]
   let relevantCount: Int
+  /// Per input element: its bucket + 1 if it is a relevant negative, else 0 (the binning pass
+  /// stores it; the gradient pass reads it instead of looking the bucket up again).
+  let elementBuckets: IntervalNumbers
 
   var buckets: Int? { means.count }
 
@@ -63,17 +70,18 @@ struct BucketedNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     // ``ExactNegatives``).
     let intervals = positives.count + 1
     let chunking = Chunking(count: logits.count, maximumChunks: max(2, (1 << 17) / intervals))
-    let parts = chunking.map(partition.parallelism) { range in
-      var sums = [Double](repeating: 0, count: 2 * intervals)
-      sums.withUnsafeMutableBufferPointer { acc in
-        index.forEachRelevantNegative(
-          in: range, logits: logits, targets: targets, threshold: partition.threshold
-        ) { _, q, k in
-          acc[2 * k] += 1
-          acc[2 * k + 1] += q
-        }
-      }
-      return sums
+    // Bucket k is stored as k + 1, so 0 marks everything else.
+    let parts: [[Double]]
+    if intervals <= Int(UInt16.max) {
+      let (numbers, sums) = Self.bin(
+        UInt16.self, logits: logits, targets: targets, partition: partition, index: index,
+        intervals: intervals, chunking: chunking)
+      (elementBuckets, parts) = (.narrow(numbers), sums)
+    } else {
+      let (numbers, sums) = Self.bin(
+        UInt32.self, logits: logits, targets: targets, partition: partition, index: index,
+        intervals: intervals, chunking: chunking)
+      (elementBuckets, parts) = (.wide(numbers), sums)
     }
     var total = [Double](repeating: 0, count: 2 * intervals)
     for part in parts { for k in 0..<(2 * intervals) { total[k] += part[k] } }
@@ -96,6 +104,34 @@ struct BucketedNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     self.relevantCount = Int(sizes.reduce(0, +))
   }
 
+  /// The binning pass: every element's bucket + 1 (0 unless a relevant negative) and, per
+  /// chunk, the count and Σ q of every bucket side by side.
+  private static func bin<I: FixedWidthInteger & UnsignedInteger>(
+    _: I.Type, logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>,
+    partition: Partition, index: IntervalIndex, intervals: Int, chunking: Chunking
+  ) -> (numbers: [I], parts: [[Double]]) {
+    var parts: [[Double]] = []
+    let numbers = [I](unsafeUninitializedCapacity: logits.count) { slots, initialized in
+      let slots = UncheckedSendable(slots)
+      parts = chunking.map(partition.parallelism) { range in
+        var sums = [Double](repeating: 0, count: 2 * intervals)
+        sums.withUnsafeMutableBufferPointer { acc in
+          UnsafeMutableBufferPointer(rebasing: slots.value[range]).initialize(repeating: 0)
+          index.forEachRelevantNegative(
+            in: range, logits: logits, targets: targets, threshold: partition.threshold
+          ) { i, q, k in
+            slots.value[i] = I(truncatingIfNeeded: k + 1)
+            acc[2 * k] += 1
+            acc[2 * k + 1] += q
+          }
+        }
+        return sums
+      }
+      initialized = logits.count
+    }
+    return (numbers, parts)
+  }
+
   func falsePositives() -> [Double] {
     positives.map { p in
       var sum = 0.0
@@ -105,22 +141,31 @@ struct BucketedNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   }
 
   func gradientWriter(weights: [Double]) -> GradientWriter {
-    // The gradient of every bucket, indexed by bucket number (0 for the empty ones).
-    var table = [Double](repeating: 0, count: positives.count + 1)
+    // The gradient of every bucket, indexed by stored number: 0 for anything but a relevant
+    // negative, bucket k at k + 1 (0 for the empty ones).
+    var table = [Double](repeating: 0, count: positives.count + 2)
     for (b, k) in bucketNumbers.enumerated() {
       var g = 0.0
       for (p, w) in zip(positives, weights) where w != 0 { g += step(means[b] - p) * w }
-      table[k] = g
+      table[k + 1] = g
     }
-    let (logits, targets, partition, index) = (logits, targets, partition, index)
-    return { range, gradient in
+    switch elementBuckets {
+    case .narrow(let numbers):
+      return { range, output in Self.gather(range, numbers: numbers, table: table, into: output) }
+    case .wide(let numbers):
+      return { range, output in Self.gather(range, numbers: numbers, table: table, into: output) }
+    }
+  }
+
+  /// The gradient pass over `range`: element i gets its stored number's entry of `table`, with
+  /// neither a relevance test nor a look-up.
+  static func gather<I: FixedWidthInteger & UnsignedInteger>(
+    _ range: Range<Int>, numbers: [I], table: [Double],
+    into gradient: UnsafeMutableBufferPointer<Double>
+  ) {
+    numbers.withUnsafeBufferPointer { numbers in
       table.withUnsafeBufferPointer { table in
-        gradient.initialize(repeating: 0)
-        index.forEachRelevantNegative(
-          in: range, logits: logits, targets: targets, threshold: partition.threshold
-        ) { i, _, k in
-          gradient[i - range.lowerBound] = table[k]
-        }
+        for i in range { gradient[i - range.lowerBound] = table[Int(numbers[i])] }
       }
     }
   }

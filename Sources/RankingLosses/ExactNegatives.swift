@@ -74,17 +74,9 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   var counts: [Double]
   var offsets: [Double]
   /// Per input element: its interval k ≥ 1 if it is a relevant negative, else 0 (the binning
-  /// pass finds it; the gradient pass reads it instead of looking it up again).
+  /// pass finds it; the gradient pass reads it instead of looking it up again). 16 bits while
+  /// the 2P + 1 intervals fit (P < 32 768).
   let elementIntervals: IntervalNumbers
-
-  /// Interval numbers in 16 bits while the 2P + 1 intervals fit (P < 32 768), else in 32. The
-  /// array is the one O(N) thing exact allocates, and a fresh 4 KiB page costs about 2.7 µs to
-  /// fault in here: 32-bit numbers for N = 10⁶ were about 2.8 ms of CPU in a pass of 10, and
-  /// half the bytes is half of that (and half the memory at N = 10⁸).
-  enum IntervalNumbers {
-    case narrow([UInt16])
-    case wide([UInt32])
-  }
 
   init(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, partition: Partition,
