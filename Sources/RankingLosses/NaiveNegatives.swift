@@ -132,13 +132,18 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
       let sums = UncheckedSendable(accumulators)
       for blockStart in stride(from: 0, to: logits.count, by: blockSize) {
         let block = blockStart..<min(logits.count, blockStart + blockSize)
+        // Without a branch on the data: every value is written and the cursor advances by
+        // its relevance (a branch here is mispredicted about as often as not).
         let q = Chunking(count: block.count).map(parallelism) { part in
-          var values: [Double] = []
-          for i in (block.lowerBound + part.lowerBound)..<(block.lowerBound + part.upperBound) {
-            let value = logits[i].double
-            if Self.isRelevant(value, targets[i], threshold) { values.append(value) }
+          let start = block.lowerBound + part.lowerBound
+          return [Double](unsafeUninitializedCapacity: part.count) { values, found in
+            found = 0
+            for i in start..<(start + part.count) {
+              let value = logits[i].double
+              values[found] = value
+              found &+= (value >= threshold ? 1 : 0) & (targets[i] == 0 ? 1 : 0)
+            }
           }
-          return values
         }.flatMap { $0 }
         relevant += q.count
         guard !q.isEmpty else { continue }

@@ -136,14 +136,40 @@ struct NaiveSample {
         var lowest = Smallest(256)
         var highest = Smallest(256)
         var nearest = Smallest(2048)
+        // A block at a time: the look-ups first, into small buffers (a loop that compiles
+        // like the binning passes': the look-up and the candidates in one closure were a call
+        // an element, and this pass took 1.2 s a δ at N = 10⁸ instead of 0.8–0.9 s), then the
+        // candidates from the buffers. hits[block] counts the relevant negatives found.
+        let block = 4096
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * block)
+        let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: block + 1)
+        defer {
+          scratch.deallocate()
+          hits.deallocate()
+        }
         breaks.withUnsafeBufferPointer { breaks in
-          index.forEachRelevantNegative(
-            in: range, logits: logits, targets: targets, threshold: partition.threshold
-          ) { i, q, k in
-            count += 1
-            lowest.add(q, i)
-            highest.add(-q, i)
-            nearest.add(NaiveSample.distance(q, to: breaks, above: k), i)
+          var start = range.lowerBound
+          while start < range.upperBound {
+            let end = min(start + block, range.upperBound)
+            hits[block] = 0
+            index.forEachRelevantNegative(
+              in: start..<end, logits: logits, targets: targets, threshold: partition.threshold
+            ) { i, q, k in
+              let n = hits[block]
+              scratch[2 * n] = q
+              scratch[2 * n + 1] = NaiveSample.distance(q, to: breaks, above: k)
+              hits[n] = i
+              hits[block] = n + 1
+            }
+            let n = hits[block]
+            for j in 0..<n {
+              let q = scratch[2 * j]
+              lowest.add(q, hits[j])
+              highest.add(-q, hits[j])
+              nearest.add(scratch[2 * j + 1], hits[j])
+            }
+            count += n
+            start = end
           }
         }
         return (count, [lowest, highest, nearest])
