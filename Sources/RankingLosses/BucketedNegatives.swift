@@ -106,6 +106,10 @@ struct BucketedNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
 
   /// The binning pass: every element's bucket + 1 (0 unless a relevant negative) and, per
   /// chunk, the count and Σ q of every bucket side by side.
+  ///
+  /// The same frame as exact's binning pass, on purpose: one generic pass with the two sums
+  /// passed in (as a closure, or as a type conforming to a protocol) was not inlined into the
+  /// look-up loop, and exact at P = 1000, N = 10⁶ went from 10–11 ms to 13–20 ms.
   private static func bin<I: FixedWidthInteger & UnsignedInteger>(
     _: I.Type, logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>,
     partition: Partition, index: IntervalIndex, intervals: Int, chunking: Chunking
