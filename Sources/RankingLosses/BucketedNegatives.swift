@@ -18,7 +18,8 @@
 /// second search (looking the buckets up again made each full gradient cost as much as the
 /// binning, and `brl verify` writes one per comparison). Time O(N + P·B) with B ≤ P + 1
 /// non-empty buckets, memory O(P) plus the numbers beyond the input: no sorted copy (the
-/// official code holds the negatives sorted, 4–8 bytes an element), never a P×N matrix. The
+/// official code's `torch.sort` makes sorted logits, 8-byte indices and the targets gathered in
+/// that order), never a P×N matrix. The
 /// buckets, their sizes and their means are the official ones; only the order in which a
 /// bucket's logits are summed differs from a sort's (a difference in the last bits of a mean).
 ///
