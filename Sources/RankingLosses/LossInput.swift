@@ -17,6 +17,9 @@ public struct LossInput: @unchecked Sendable {
   public var imageIDs: [Int64]?
   /// Whether the examples are ranked as one batch (the official behaviour) or per image.
   public var grouping: Grouping
+  /// Set by ``Verifier`` so that its evaluations of this input scan it once
+  /// (``PartitionCache``); nil (every evaluation scans) otherwise.
+  var partitions: PartitionCache? = nil
 
   public init(
     logits: Column, targets: Column, regressionLosses: [Double]? = nil,

@@ -46,7 +46,7 @@ extension LossDefinition {
     return try input.visit(
       EvaluationVisitor(
         loss: self, method: method, regressionLosses: input.regressionLosses,
-        parallelism: input.parallelism, capture: capture))
+        parallelism: input.parallelism, capture: capture, partitions: input.partitions))
   }
 }
 
@@ -68,12 +68,15 @@ struct EvaluationVisitor<Loss: LossDefinition>: ColumnsVisitor {
   let regressionLosses: [Double]?
   let parallelism: Parallelism
   var capture: NegativeSumsCapture? = nil
+  /// A partition of the same input at another δ, if a ``Verifier`` keeps one.
+  var partitions: PartitionCache? = nil
 
   func visit<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
   ) throws -> LossEvaluation {
     let partition = try Partition(
-      logits: logits, targets: targets, delta: loss.delta, parallelism: parallelism)
+      logits: logits, targets: targets, delta: loss.delta, parallelism: parallelism,
+      cache: partitions)
     let positives = partition.positives
     let statistics = LossResult.Statistics(
       count: partition.count, positives: positives.count, negatives: partition.negatives,

@@ -113,4 +113,40 @@ import Testing
         reference, "δ \(delta), \(threads) threads")
     }
   }
+
+  /// FP over more than two of the blocks the input is gathered in (2²⁰ examples each), with
+  /// negatives below the threshold and examples of other targets (positives, ignored) mixed
+  /// in, which the gather must leave out: every sum still runs over the relevant negatives in
+  /// input order, the same bits as the scalar loop over them, on 1 and 2 threads.
+  @Test(arguments: [0.0, 0.5])
+  func falsePositivesOverSeveralBlocksEqualTheScalarDefinition(delta: Double) {
+    var generator = SplitMix64(seed: 21)
+    func uniform() -> Double { Double(generator.next() >> 11) / Double(1 << 53) }
+    let count = (1 << 21) + 12_345
+    let logits = (0..<count).map { _ in uniform() * 8 - 6 }
+    let targets = (0..<count).map { n -> Double in
+      n % 7 == 0 ? 1 : n % 11 == 0 ? -1 : 0
+    }
+    let positives = (0..<9).map { Double($0) * 0.375 - 1.5 }
+    let threshold = -2.0
+    let relevant = zip(logits, targets).filter { $0.1 == 0 && $0.0 >= threshold }.map(\.0)
+    #expect(relevant.count > count / 4 && relevant.count < count * 3 / 4)
+    let step = SmoothStep(delta: delta)
+    let reference = Self.reference(
+      positives: positives, negatives: relevant, weights: positives.map { _ in 0 }, step: step
+    ).falsePositives
+    for threads in [1, 2] {
+      let (fast, counted) = logits.withUnsafeBufferPointer { q in
+        targets.withUnsafeBufferPointer { t in
+          let model = NaiveNegatives(
+            positives: positives, logits: q, targets: t, threshold: threshold, step: step,
+            parallelism: Parallelism(threads: threads))
+          return (model.falsePositives(), model.relevantCount)
+        }
+      }
+      #expect(
+        fast.map(\.bitPattern) == reference.map(\.bitPattern), "δ \(delta), \(threads) threads")
+      #expect(counted == relevant.count, "relevant count, \(threads) threads")
+    }
+  }
 }

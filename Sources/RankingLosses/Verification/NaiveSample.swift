@@ -31,7 +31,7 @@ struct NaiveSample {
     self = try input.visit(
       Builder(
         delta: delta, positivesWanted: positives, negativesWanted: negatives,
-        parallelism: input.parallelism))
+        parallelism: input.parallelism, partitions: input.partitions))
   }
 
   private init(step: SmoothStep, parallelism: Parallelism) {
@@ -41,7 +41,8 @@ struct NaiveSample {
 
   /// The number of relevant negatives (logit ≥ min positive − δ) of `input`.
   static func relevantNegatives(_ input: LossInput, delta: Double) -> Int {
-    (try? input.visit(Counter(delta: delta, parallelism: input.parallelism))) ?? 0
+    (try? input.visit(
+      Counter(delta: delta, parallelism: input.parallelism, partitions: input.partitions))) ?? 0
   }
 
   /// The method's sums (its FP_i for the sampled positives, then its gradient at the sampled
@@ -78,11 +79,13 @@ struct NaiveSample {
   private struct Counter: ColumnsVisitor {
     let delta: Double
     let parallelism: Parallelism
+    let partitions: PartitionCache?
     func visit<L: ColumnScalar, T: ColumnScalar>(
       logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
     ) throws -> Int {
       let partition = try Partition(
-        logits: logits, targets: targets, delta: delta, parallelism: parallelism)
+        logits: logits, targets: targets, delta: delta, parallelism: parallelism,
+        cache: partitions)
       return partition.chunking.map(parallelism) { range in
         var count = 0
         for i in range
@@ -107,6 +110,7 @@ struct NaiveSample {
     let positivesWanted: Int
     let negativesWanted: Int
     let parallelism: Parallelism
+    let partitions: PartitionCache?
 
     func visit<L: ColumnScalar, T: ColumnScalar>(
       logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>
@@ -114,7 +118,8 @@ struct NaiveSample {
       let step = SmoothStep(delta: delta)
       var sample = NaiveSample(step: step, parallelism: parallelism)
       let partition = try Partition(
-        logits: logits, targets: targets, delta: delta, parallelism: parallelism)
+        logits: logits, targets: targets, delta: delta, parallelism: parallelism,
+        cache: partitions)
       let p = partition.positives.logits
       guard !p.isEmpty else { return sample }
       sample.positiveIndex = NaiveSample.spread(p.count, wanted: positivesWanted, ends: 8)

@@ -162,6 +162,9 @@ public struct Verifier: Sendable {
     _ input: LossInput, storedReference: StoredReference? = nil,
     progress: (String) -> Void = { _ in }, gradients: GradientBins? = nil
   ) throws -> VerificationOutcome {
+    // Every evaluation and sample below partitions this input: one scan serves them all.
+    var input = input
+    input.partitions = PartitionCache()
     let domain = InputDomain(input)
     gradients?.begin(input)
     let losses = try losses(for: domain)
