@@ -93,8 +93,8 @@ extension PerImageVisitor {
                         repeating: 0)
                       forEachSelected(in: range) { i in
                         let s = Int(slotOfKey[groups.key(of: i, ids: id)])
-                        return (logits[i].double >= thresholds[s] ? 1 : 0)
-                          & (targets[i] == 0 ? 1 : 0)
+                        return Partition.relevance(
+                          logit: logits[i].double, target: targets[i], threshold: thresholds[s])
                       } _: { i in
                         let s = Int(slotOfKey[groups.key(of: i, ids: id)])
                         let q = logits[i].double

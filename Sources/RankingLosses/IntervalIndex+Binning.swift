@@ -1,6 +1,6 @@
 extension IntervalIndex {
   /// Calls `body(i, q, k)` for every relevant negative i in `range` (target exactly 0, logit q
-  /// at least `threshold`: ``Partition/isRelevantNegative(logit:target:)``) with its interval
+  /// at least `threshold`: ``Partition/relevance(logit:target:threshold:)``) with its interval
   /// k = #{b ≤ q}, in ascending i.
   ///
   /// This is the binning pass of exact and bucketed, so its cost per element is most of theirs.
@@ -42,7 +42,7 @@ extension IntervalIndex {
         let b = UnsafePointer(padded.baseAddress! + 1)
         let lastCell = Double(t.count - 2)
         forEachSelected(in: range) { i in
-          (logits[i].double >= threshold ? 1 : 0) & (targets[i] == 0 ? 1 : 0)
+          Partition.relevance(logit: logits[i].double, target: targets[i], threshold: threshold)
         } _: { i in
           let q = logits[i].double
           body(i, q, lookUp(q, table: t, breaks: b, lastCell: lastCell))

@@ -53,7 +53,10 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     if let count = counted.value { return count }
     let count = Chunking(count: logits.count).map(parallelism) { range in
       var count = 0
-      for i in range where Self.isRelevant(logits[i].double, targets[i], threshold) { count += 1 }
+      for i in range {
+        count += Partition.relevance(
+          logit: logits[i].double, target: targets[i], threshold: threshold)
+      }
       return count
     }.reduce(0, +)
     counted.value = count
@@ -81,11 +84,6 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     self.targets = targets
     self.threshold = threshold
     self.parallelism = parallelism
-  }
-
-  @inline(__always)
-  static func isRelevant(_ logit: Double, _ target: T, _ threshold: Double) -> Bool {
-    logit >= threshold && target == 0
   }
 
   /// H_δ on 8 lanes, with the scalar ``SmoothStep`` operations in the same order.
@@ -176,7 +174,7 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
           for i in start..<(start + part.count) {
             let value = logits[i].double
             values[found] = value
-            found &+= (value >= threshold ? 1 : 0) & (targets[i] == 0 ? 1 : 0)
+            found &+= Partition.relevance(logit: value, target: targets[i], threshold: threshold)
           }
           return UnsafeBufferPointer(start: values, count: found)
         }.map(UncheckedSendable.init)
@@ -226,7 +224,10 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
       // The range's relevant negatives, gathered in input order.
       var q: [Double] = []
       var index: [Int] = []
-      for i in range where Self.isRelevant(logits[i].double, targets[i], threshold) {
+      for i in range
+      where Partition.relevance(logit: logits[i].double, target: targets[i], threshold: threshold)
+        != 0
+      {
         q.append(logits[i].double)
         index.append(i - range.lowerBound)
       }

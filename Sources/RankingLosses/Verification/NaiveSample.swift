@@ -88,9 +88,9 @@ struct NaiveSample {
         cache: partitions)
       return partition.chunking.map(parallelism) { range in
         var count = 0
-        for i in range
-        where partition.isRelevantNegative(logit: logits[i].double, target: targets[i]) {
-          count += 1
+        for i in range {
+          count += Partition.relevance(
+            logit: logits[i].double, target: targets[i], threshold: partition.threshold)
         }
         return count
       }.reduce(0, +)
@@ -203,7 +203,8 @@ struct NaiveSample {
         var items: [Int] = []
         guard k < spread.count && spread[k] < firstNumber[chunk + 1] else { return items }
         forEachSelected(in: range) { i in
-          (logits[i].double >= partition.threshold ? 1 : 0) & (targets[i] == 0 ? 1 : 0)
+          Partition.relevance(
+            logit: logits[i].double, target: targets[i], threshold: partition.threshold)
         } _: { i in
           if k < spread.count && spread[k] == number {
             items.append(i)
