@@ -110,6 +110,12 @@ public enum NPZArchive {
     }
   }
 
+  /// The modification time stamped on every member: 1980-01-01 00:00 UTC, the first time a zip
+  /// header can hold (and what Python's `zipfile.ZipInfo` writes by default). With the time of
+  /// writing, two archives of the same arrays differed in their headers, so an output's hash
+  /// could not tell whether a result changed.
+  static let memberDate = Date(timeIntervalSince1970: 315_532_800)
+
   /// Writes the archive and closes it (the `Archive` flushes and closes its file when released,
   /// which happens when this function returns).
   private static func writeMembers(
@@ -120,7 +126,7 @@ public enum NPZArchive {
       let bytes = array.npyData()
       try archive.addEntry(
         with: key + ".npy", type: .file, uncompressedSize: Int64(bytes.count),
-        compressionMethod: compressed ? .deflate : .none,
+        modificationDate: memberDate, compressionMethod: compressed ? .deflate : .none,
         provider: { position, size in bytes.subdata(in: Int(position)..<(Int(position) + size)) })
     }
   }

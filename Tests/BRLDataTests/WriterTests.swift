@@ -30,6 +30,28 @@ struct WriterTests {
     #expect(read["ref_loss"]?.scalar == 0.125)
   }
 
+  /// The same arrays give the same bytes: every member's header carries the fixed time
+  /// 1980-01-01 00:00 (DOS date 0x0021, time 0), not the time of writing.
+  @Test(arguments: [false, true])
+  func sameArraysSameBytes(compressed: Bool) throws {
+    let folder = try TestFiles.folder()
+    let paths = ["a.npz", "b.npz"].map { folder.appendingPathComponent($0).path }
+    for path in paths { try NPZArchive.write(Self.arrays, to: path, compressed: compressed) }
+    let bytes = try paths.map { [UInt8](try Data(contentsOf: URL(fileURLWithPath: $0))) }
+    #expect(bytes[0] == bytes[1])
+    // Every local header (PK\3\4) and central header (PK\1\2): time then date, little-endian.
+    func u16(_ at: Int) -> Int { Int(bytes[0][at]) | Int(bytes[0][at + 1]) << 8 }
+    var headers = 0
+    for i in 0..<(bytes[0].count - 16) where bytes[0][i] == 0x50 && bytes[0][i + 1] == 0x4B {
+      let kind = (bytes[0][i + 2], bytes[0][i + 3])
+      let at = kind == (3, 4) ? i + 10 : kind == (1, 2) ? i + 12 : nil
+      guard let at else { continue }
+      #expect(u16(at) == 0 && u16(at + 2) == 0x21, "header at \(i)")
+      headers += 1
+    }
+    #expect(headers == 2 * Self.arrays.count)
+  }
+
   /// Writing replaces an existing file whole, and leaves no temporary file behind.
   @Test func writeReplacesAtomically() throws {
     let folder = try TestFiles.folder()
