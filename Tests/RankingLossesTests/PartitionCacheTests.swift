@@ -59,4 +59,23 @@ import Testing
       }
     }
   }
+
+  /// A hit is used, not rescanned: a kept partition with a marked count comes back, with the
+  /// threshold of the δ asked for.
+  @Test func aHitIsNotRescanned() throws {
+    let logits: [Double] = [0.5, -3, 2, -0.25]
+    let targets: [Double] = [0.9, 0, 0.7, 0]
+    let cache = PartitionCache()
+    try logits.withUnsafeBufferPointer { l in
+      try targets.withUnsafeBufferPointer { t in
+        var marked = try Partition(logits: l, targets: t, delta: 0, parallelism: .serial)
+        marked.ignored = 99
+        cache.keep(marked, for: .init(logits: l, targets: t, parallelism: .serial))
+        let back = try Partition(
+          logits: l, targets: t, delta: 1, parallelism: .serial, cache: cache)
+        #expect(back.ignored == 99)
+        #expect(back.threshold == SmoothStep(delta: 1).rampStart(0.5))
+      }
+    }
+  }
 }
