@@ -95,7 +95,8 @@ final class PartitionCache: Sendable {
     let logits: Int
     let targets: Int
     let count: Int
-    let types: [ObjectIdentifier]
+    let logitType: ObjectIdentifier
+    let targetType: ObjectIdentifier
     let parallelism: Parallelism
 
     init<L: ColumnScalar, T: ColumnScalar>(
@@ -104,7 +105,8 @@ final class PartitionCache: Sendable {
       self.logits = Int(bitPattern: logits.baseAddress)
       self.targets = Int(bitPattern: targets.baseAddress)
       self.count = logits.count
-      self.types = [ObjectIdentifier(L.self), ObjectIdentifier(T.self)]
+      self.logitType = ObjectIdentifier(L.self)
+      self.targetType = ObjectIdentifier(T.self)
       self.parallelism = parallelism
     }
   }

@@ -86,14 +86,9 @@ struct NaiveSample {
       let partition = try Partition(
         logits: logits, targets: targets, delta: delta, parallelism: parallelism,
         cache: partitions)
-      return partition.chunking.map(parallelism) { range in
-        var count = 0
-        for i in range {
-          count += Partition.relevance(
-            logit: logits[i].double, target: targets[i], threshold: partition.threshold)
-        }
-        return count
-      }.reduce(0, +)
+      return NaiveNegatives(
+        logits: logits, targets: targets, partition: partition, step: SmoothStep(delta: delta)
+      ).relevantCount
     }
   }
 
