@@ -66,10 +66,9 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   let positives: [Double]
   /// The 2P break points, ascending.
   let breaks: [Double]
-  /// For k in 0...2P: how many of the first k break points are upper (p + δ) or lower (p − δ)
-  /// ones.
+  /// For k in 0...2P: how many of the first k break points are upper (p + δ) ones (the other
+  /// k − uppersBefore[k] are lower ones, p − δ).
   let uppersBefore: [Int]
-  let lowersBefore: [Int]
   /// Per interval k in 0...2P: count and Σ (q − L_k)·s of the relevant negatives in it.
   var counts: [Double]
   var offsets: [Double]
@@ -94,30 +93,36 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     // On equal values the lower one goes first; the order within a tie never matters for the
     // counts at the end of the tie, which are the only ones a non-empty interval uses.
     let P = positives.count
-    var breaks: [Double] = []
-    var uppersBefore = [0]
-    var lowersBefore = [0]
-    breaks.reserveCapacity(2 * P)
-    uppersBefore.reserveCapacity(2 * P + 1)
-    lowersBefore.reserveCapacity(2 * P + 1)
-    var lower = 0
-    var upper = 0
-    while lower < P || upper < P {
-      let nextLower = lower < P ? step.rampStart(positives[lower]) : .infinity
-      let nextUpper = upper < P ? step.rampEnd(positives[upper]) : .infinity
-      if lower < P && nextLower <= nextUpper {
-        breaks.append(nextLower)
-        lower += 1
-      } else {
-        breaks.append(nextUpper)
-        upper += 1
+    var uppersBefore: [Int] = []
+    // Written in place, not appended: at P = 30 000 the appends' capacity checks were a
+    // millisecond.
+    let breaks = [Double](unsafeUninitializedCapacity: 2 * P) { b, written in
+      uppersBefore = [Int](unsafeUninitializedCapacity: 2 * P + 1) { u, counted in
+        positives.withUnsafeBufferPointer { p in
+          u[0] = 0
+          var lower = 0
+          var upper = 0
+          var nextLower = P > 0 ? step.rampStart(p[0]) : .infinity
+          var nextUpper = P > 0 ? step.rampEnd(p[0]) : .infinity
+          for k in 0..<(2 * P) {
+            if lower < P && nextLower <= nextUpper {
+              b[k] = nextLower
+              lower += 1
+              nextLower = lower < P ? step.rampStart(p[lower]) : .infinity
+            } else {
+              b[k] = nextUpper
+              upper += 1
+              nextUpper = upper < P ? step.rampEnd(p[upper]) : .infinity
+            }
+            u[k + 1] = upper
+          }
+        }
+        counted = 2 * P + 1
       }
-      uppersBefore.append(upper)
-      lowersBefore.append(lower)
+      written = 2 * P
     }
     self.breaks = breaks
     self.uppersBefore = uppersBefore
-    self.lowersBefore = lowersBefore
     let index = IntervalIndex(breaks: breaks)
     self.index = index
     // (q − L)·s as (q·f − L·f)·g (``SmoothStep/differenceScaling``), L·f per interval.
@@ -143,18 +148,27 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
         scaledBreaks: scaledBreaks, preScale: preScale, postScale: postScale, chunking: chunking)
       (elementIntervals, parts) = (.wide(numbers), sums)
     }
-    // Chunk results added in chunk order: the same bits for any thread count.
-    var total = [Double](repeating: 0, count: 2 * intervals)
-    total.withUnsafeMutableBufferPointer { t in
-      for part in parts {
-        part.withUnsafeBufferPointer { p in
-          for k in 0..<(2 * intervals) { t[k] += p[k] }
+    // Chunk results added in chunk order (0 + part 0 + part 1 + …, each interval on its own,
+    // on either thread): the same bits for any thread count.
+    var counts = [Double](repeating: 0, count: intervals)
+    var offsets = [Double](repeating: 0, count: intervals)
+    counts.withUnsafeMutableBufferPointer { c in
+      offsets.withUnsafeMutableBufferPointer { o in
+        let out = UncheckedSendable((c, o))
+        partition.parallelism.halves(intervals) { range in
+          for part in parts {
+            part.withUnsafeBufferPointer { p in
+              for k in range {
+                out.value.0[k] += p[2 * k]
+                out.value.1[k] += p[2 * k + 1]
+              }
+            }
+          }
         }
       }
     }
-    let counts = (0..<intervals).map { total[2 * $0] }
     self.counts = counts
-    self.offsets = (0..<intervals).map { total[2 * $0 + 1] }
+    self.offsets = offsets
     self.relevantCount = Int(counts.reduce(0, +))
   }
 
@@ -197,7 +211,6 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     // Prefix sums over intervals: C (counts, exact in Double), T (offsets), and
     // CL = Σ c_k·(L_k − r)·s with r = b_0, all but C as double-doubles.
     let scale = step.scale
-    let slope = step.slope
     var prefixCount = [Double](repeating: 0, count: intervals + 1)
     var prefixOffset = [DoubleDouble](repeating: .zero, count: intervals + 1)
     var prefixCountLevel = [DoubleDouble](repeating: .zero, count: intervals + 1)
@@ -221,34 +234,70 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let delta = step.delta
     // δ·s, in [½, 1) (at least 2⁻⁵¹): the size of a ramp in scaled units.
     let halfWidth = delta * scale
-    return positives.map { p in
-      let hi = index.interval(step.rampEnd(p))
-      var fp = total - prefixCount[hi]
-      guard delta > 0 else { return fp }
-      let lo = index.interval(step.rampStart(p))
-      let count = prefixCount[hi] - prefixCount[lo]
-      // Σ over the ramp of (q − p)·s, from the prefix sums when their rounding (double-double,
-      // ~2⁻¹⁰⁴ of the largest term) is negligible, else interval by interval.
-      let level = DoubleDouble(difference: p, r).scaled(by: scale)
-      let magnitude =
-        abs(prefixOffset[hi].head) + abs(prefixCountLevel[hi].head)
-        + abs(prefixCountLevel[lo].head) + count * abs(level.head)
-      var ramp: Double
-      if Self.isNegligible(magnitude, against: halfWidth * max(1, count)) {
-        ramp =
-          ((prefixOffset[hi] - prefixOffset[lo]) + (prefixCountLevel[hi] - prefixCountLevel[lo])
-          - DoubleDouble(product: count, level)).value
-      } else {
-        var sum = DoubleDouble.zero
-        for k in lo..<hi where counts[k] != 0 {
-          sum = sum + offsets[k] + DoubleDouble(product: counts[k], (breaks[k - 1] - p) * scale)
+    // Each FP_i on its own (halves on two threads at large P: the same bits). The positives
+    // ascend, so lo and hi only grow: after one look-up each half walks the break points.
+    var result = [Double](repeating: 0, count: positives.count)
+    result.withUnsafeMutableBufferPointer { result in
+      let out = UncheckedSendable(result)
+      partition.parallelism.halves(positives.count) { range in
+        guard let first = range.first else { return }
+        var hi = index.interval(step.rampEnd(positives[first]))
+        var lo = index.interval(step.rampStart(positives[first]))
+        for i in range {
+          hi = Self.count(atOrBelow: step.rampEnd(positives[i]), in: breaks, from: hi)
+          lo = Self.count(atOrBelow: step.rampStart(positives[i]), in: breaks, from: lo)
+          out.value[i] = falsePositive(
+            positives[i], lo: lo, hi: hi, total: total, prefixCount: prefixCount,
+            prefixOffset: prefixOffset, prefixCountLevel: prefixCountLevel, r: r,
+            halfWidth: halfWidth)
         }
-        ramp = sum.value
       }
-      // Σ over the ramp of H = (q − p)/2δ + ½ = (q − p)·s·slope + ½.
-      fp += ramp * slope + count / 2
-      return fp
     }
+    return result
+  }
+
+  /// #{b ≤ x} for ascending `breaks`, given that at least `start` of them are ≤ x.
+  @inline(__always)
+  private static func count(atOrBelow x: Double, in breaks: [Double], from start: Int) -> Int {
+    var k = start
+    while k < breaks.count && breaks[k] <= x { k += 1 }
+    return k
+  }
+
+  /// FP_i of the positive at logit `p` (the type's documentation), with lo = #{b ≤ p − δ} and
+  /// hi = #{b ≤ p + δ} and the prefix sums over the intervals.
+  @inline(__always)
+  private func falsePositive(
+    _ p: Double, lo: Int, hi: Int, total: Double, prefixCount: [Double],
+    prefixOffset: [DoubleDouble], prefixCountLevel: [DoubleDouble], r: Double, halfWidth: Double
+  ) -> Double {
+    let scale = step.scale
+    let slope = step.slope
+    let delta = step.delta
+    var fp = total - prefixCount[hi]
+    guard delta > 0 else { return fp }
+    let count = prefixCount[hi] - prefixCount[lo]
+    // Σ over the ramp of (q − p)·s, from the prefix sums when their rounding (double-double,
+    // ~2⁻¹⁰⁴ of the largest term) is negligible, else interval by interval.
+    let level = DoubleDouble(difference: p, r).scaled(by: scale)
+    let magnitude =
+      abs(prefixOffset[hi].head) + abs(prefixCountLevel[hi].head)
+      + abs(prefixCountLevel[lo].head) + count * abs(level.head)
+    var ramp: Double
+    if Self.isNegligible(magnitude, against: halfWidth * max(1, count)) {
+      ramp =
+        ((prefixOffset[hi] - prefixOffset[lo]) + (prefixCountLevel[hi] - prefixCountLevel[lo])
+        - DoubleDouble(product: count, level)).value
+    } else {
+      var sum = DoubleDouble.zero
+      for k in lo..<hi where counts[k] != 0 {
+        sum = sum + offsets[k] + DoubleDouble(product: counts[k], (breaks[k - 1] - p) * scale)
+      }
+      ramp = sum.value
+    }
+    // Σ over the ramp of H = (q − p)/2δ + ½ = (q − p)·s·slope + ½.
+    fp += ramp * slope + count / 2
+    return fp
   }
 
   /// Whether a double-double sum whose terms reach `magnitude` is accurate to far better than
@@ -330,7 +379,6 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   /// k is value[k] + slope[k]·((q − L_k)·s) with the step's power of two s.
   func intervalLines(weights: [Double]) -> (value: [Double], slope: [Double]) {
     let P = positives.count
-    let delta = step.delta
     let scale = step.scale
     let r = breaks.first ?? 0
     // W: prefix sums of w; V: prefix sums of w·(p − r)·s (p − r exact); both double-doubles.
@@ -344,36 +392,55 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let totalWeight = weights.reduce(0) { $0 + abs($1) }
     var value = [Double](repeating: 0, count: breaks.count + 1)
     var slope = [Double](repeating: 0, count: breaks.count + 1)
-    for k in 1..<max(1, breaks.count + 1) {
-      let a = uppersBefore[k]
-      let z = lowersBefore[k]
-      // No logit reaches an interval starting at +∞ (a ramp end beyond every double).
-      guard delta > 0, z > a, breaks[k - 1].isFinite else {
-        value[k] = w[a].value
-        continue
-      }
-      let active = w[z] - w[a]
-      // Σ_{a ≤ i < z} w_i·H(L_k − p_i) with H = (L_k − p_i)·s·slope + ½ on the ramp, where
-      // Σ w_i (L_k − p_i)·s = (L_k − r)·s·ΣW − Σ w_i (p_i − r)·s from the prefix sums when
-      // their rounding is negligible, else positive by positive.
-      let level = DoubleDouble(difference: breaks[k - 1], r).scaled(by: scale)
-      let magnitude =
-        abs(level.head) * (abs(w[z].head) + abs(w[a].head)) + abs(v[z].head) + abs(v[a].head)
-      var ramp: Double
-      if Self.isNegligible(magnitude, against: delta * scale * totalWeight) {
-        ramp =
-          (DoubleDouble(product: active.head, level) + active.tail * level.head - (v[z] - v[a]))
-          .value
-      } else {
-        var sum = DoubleDouble.zero
-        for i in a..<z {
-          sum = sum + DoubleDouble(product: weights[i], (breaks[k - 1] - positives[i]) * scale)
+    // Every interval on its own (halves on two threads at large P: the same bits).
+    value.withUnsafeMutableBufferPointer { value in
+      slope.withUnsafeMutableBufferPointer { slope in
+        let out = UncheckedSendable((value, slope))
+        partition.parallelism.halves(breaks.count) { range in
+          for k in (range.lowerBound + 1)..<(range.upperBound + 1) {
+            (out.value.0[k], out.value.1[k]) = intervalLine(
+              k, weights: weights, w: w, v: v, r: r, totalWeight: totalWeight)
+          }
         }
-        ramp = sum.value
       }
-      value[k] = (w[a] + (ramp * step.slope + active.value / 2)).value
-      slope[k] = active.value * step.slope
     }
     return (value, slope)
+  }
+
+  /// A_k and B_k/s of interval k ≥ 1 (``intervalLines(weights:)``), from the prefix sums W and
+  /// V of the weights.
+  @inline(__always)
+  private func intervalLine(
+    _ k: Int, weights: [Double], w: [DoubleDouble], v: [DoubleDouble], r: Double,
+    totalWeight: Double
+  ) -> (value: Double, slope: Double) {
+    let delta = step.delta
+    let scale = step.scale
+    let a = uppersBefore[k]
+    let z = k - a
+    // No logit reaches an interval starting at +∞ (a ramp end beyond every double).
+    guard delta > 0, z > a, breaks[k - 1].isFinite else {
+      return (w[a].value, 0)
+    }
+    let active = w[z] - w[a]
+    // Σ_{a ≤ i < z} w_i·H(L_k − p_i) with H = (L_k − p_i)·s·slope + ½ on the ramp, where
+    // Σ w_i (L_k − p_i)·s = (L_k − r)·s·ΣW − Σ w_i (p_i − r)·s from the prefix sums when
+    // their rounding is negligible, else positive by positive.
+    let level = DoubleDouble(difference: breaks[k - 1], r).scaled(by: scale)
+    let magnitude =
+      abs(level.head) * (abs(w[z].head) + abs(w[a].head)) + abs(v[z].head) + abs(v[a].head)
+    var ramp: Double
+    if Self.isNegligible(magnitude, against: delta * scale * totalWeight) {
+      ramp =
+        (DoubleDouble(product: active.head, level) + active.tail * level.head - (v[z] - v[a]))
+        .value
+    } else {
+      var sum = DoubleDouble.zero
+      for i in a..<z {
+        sum = sum + DoubleDouble(product: weights[i], (breaks[k - 1] - positives[i]) * scale)
+      }
+      ramp = sum.value
+    }
+    return ((w[a] + (ramp * step.slope + active.value / 2)).value, active.value * step.slope)
   }
 }

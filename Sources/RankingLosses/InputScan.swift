@@ -7,6 +7,12 @@
 struct InputScan {
   /// Input positions of the positives, ascending; empty unless they were asked for.
   var positivePositions: [Int]
+  /// With `keepingPositiveValues`: the positives' logits, targets and logits'
+  /// ``ColumnScalar/descendingSortKey``, in the order of `positivePositions` (read while the
+  /// pass streams through the input, so sorting the positives needs no random reads of it).
+  var positiveLogits: [Double] = []
+  var positiveTargets: [Double] = []
+  var positiveKeys: [UInt64] = []
   var positives: Int
   var negatives: Int
   var ignored: Int
@@ -25,6 +31,9 @@ struct InputScan {
   /// What one chunk of the input holds.
   private struct ChunkSummary {
     var positivePositions: [Int] = []
+    var positiveLogits: [Double] = []
+    var positiveTargets: [Double] = []
+    var positiveKeys: [UInt64] = []
     var positives = 0
     var negatives = 0
     var ignored = 0
@@ -39,7 +48,7 @@ struct InputScan {
   /// - Throws: ``RankingLossError/nonFiniteLogits(firstIndex:count:)``.
   init<L: ColumnScalar, T: ColumnScalar>(
     logits: UnsafeBufferPointer<L>, targets: UnsafeBufferPointer<T>, parallelism: Parallelism,
-    keepingPositivePositions: Bool
+    keepingPositivePositions: Bool, keepingPositiveValues: Bool = false
   ) throws {
     let chunking = Chunking(count: logits.count)
     let summaries = chunking.map(parallelism) { range in
@@ -52,6 +61,11 @@ struct InputScan {
         let t = targets[i]
         if t > 0 {
           if keepingPositivePositions { summary.positivePositions.append(i) }
+          if keepingPositiveValues {
+            summary.positiveLogits.append(logits[i].double)
+            summary.positiveTargets.append(t.double)
+            summary.positiveKeys.append(logits[i].descendingSortKey)
+          }
           summary.positives += 1
         } else if t == 0 {
           summary.negatives += 1
@@ -67,6 +81,11 @@ struct InputScan {
       throw RankingLossError.nonFiniteLogits(firstIndex: first, count: nonFinite)
     }
     positivePositions = keepingPositivePositions ? summaries.flatMap(\.positivePositions) : []
+    if keepingPositiveValues {
+      positiveLogits = summaries.flatMap(\.positiveLogits)
+      positiveTargets = summaries.flatMap(\.positiveTargets)
+      positiveKeys = summaries.flatMap(\.positiveKeys)
+    }
     positives = summaries.reduce(0) { $0 + $1.positives }
     negatives = summaries.reduce(0) { $0 + $1.negatives }
     ignored = summaries.reduce(0) { $0 + $1.ignored }

@@ -42,18 +42,21 @@ struct IntervalIndex: Sendable {
     self.low = low
     self.high = high
     inverseWidth = cells > 0 ? Double(cells) / (high - low) : 0
-    // One merge-like walk instead of a binary search per cell.
-    var table: [UInt32] = []
-    if cells > 0 {
-      table.reserveCapacity(cells + 1)
-      var k = 0
-      for c in 0...cells {
-        let edge = low + Double(c) * width
-        while k < breaks.count && breaks[k] <= edge { k += 1 }
-        table.append(UInt32(k))
+    // One merge-like walk instead of a binary search per cell, written in place (appending
+    // 240 000 cells at P = 30 000 took a millisecond of capacity checks).
+    self.table = [UInt32](unsafeUninitializedCapacity: cells > 0 ? cells + 1 : 0) {
+      table, written in
+      guard cells > 0 else { return }
+      breaks.withUnsafeBufferPointer { b in
+        var k = 0
+        for c in 0...cells {
+          let edge = low + Double(c) * width
+          while k < b.count && b[k] <= edge { k += 1 }
+          table[c] = UInt32(truncatingIfNeeded: k)
+        }
       }
+      written = cells + 1
     }
-    self.table = table
     padded = [-.infinity] + breaks + [Double](repeating: .infinity, count: Self.window + 1)
   }
 

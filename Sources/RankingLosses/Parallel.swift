@@ -128,3 +128,34 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
   let value: Value
   init(_ value: Value) { self.value = value }
 }
+
+extension Parallelism {
+  /// Runs `first` and `second`, on two threads if there are two.
+  func both(_ first: () -> Void, _ second: () -> Void) {
+    guard threads > 1 else {
+      first()
+      second()
+      return
+    }
+    withoutActuallyEscaping(first) { first in
+      withoutActuallyEscaping(second) { second in
+        let work = UncheckedSendable((first, second))
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+          if k == 0 { work.value.0() } else { work.value.1() }
+        }
+      }
+    }
+  }
+
+  /// Calls `body` on the two halves of 0..<count, on two threads if there are two and there
+  /// are at least `minimumCount` items (below that a second thread costs more than it saves).
+  /// `body` must compute every item on its own, so which half an item falls in never changes
+  /// its bits.
+  func halves(_ count: Int, minimumCount: Int = 4096, _ body: (Range<Int>) -> Void) {
+    guard threads > 1 && count >= minimumCount else {
+      body(0..<count)
+      return
+    }
+    both({ body(0..<(count / 2)) }, { body((count / 2)..<count) })
+  }
+}

@@ -53,19 +53,20 @@ struct Partition: Sendable {
       return
     }
     let scan = try InputScan(
-      logits: logits, targets: targets, parallelism: parallelism, keepingPositivePositions: true)
+      logits: logits, targets: targets, parallelism: parallelism, keepingPositivePositions: true,
+      keepingPositiveValues: true)
     let positiveIndex = scan.positivePositions
 
     // Sort positives by (logit, input position): a stable radix sort of keys that order like
     // the logits (−0 and +0 equal), so ties keep their input order.
-    var keys = positiveIndex.map {
-      ~logits[$0].descendingSortKey & (L.sortKeyBytes == 4 ? 0xFFFF_FFFF : ~0)
-    }
+    // The scan kept the positives' values, so nothing here reads the input at random (30 000
+    // positives spread over 10⁶ examples: four scattered reads each, about 2 ms).
+    var keys = scan.positiveKeys.map { ~$0 & (L.sortKeyBytes == 4 ? 0xFFFF_FFFF : ~0) }
     var order = Array(positiveIndex.indices)
     RadixSort.sort(keys: &keys, values: &order, keyBytes: L.sortKeyBytes)
     positives = Positives(
-      logits: order.map { logits[positiveIndex[$0]].double },
-      targets: order.map { targets[positiveIndex[$0]].double },
+      logits: order.map { scan.positiveLogits[$0] },
+      targets: order.map { scan.positiveTargets[$0] },
       inputIndex: order.map { positiveIndex[$0] },
       ordinal: order,
       parallelism: parallelism

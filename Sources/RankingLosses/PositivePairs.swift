@@ -48,9 +48,11 @@ struct PositivePairs {
   /// Positive logits, ascending.
   let logits: [Double]
   /// RS only: the IoU targets in the same order, and the positions grouped by equal target
-  /// (``groupsByTarget(_:)``); empty for AP and aLRP.
+  /// (``groupsByTarget(_:)``): group g is the positions `order[groups[g]]`. Empty for AP and
+  /// aLRP.
   let targets: [Double]
-  let groups: [ArraySlice<Int>]
+  let order: [Int]
+  let groups: [Range<Int>]
   let step: SmoothStep
   /// Per positive i: H(p_j − p_i) is on its ramp for rampStart[i] ≤ j < rampEnd[i] and 1 for
   /// j ≥ rampEnd[i].
@@ -59,6 +61,26 @@ struct PositivePairs {
   /// Threads for independent sweeps; each sweep is the same fixed sequential computation
   /// whichever thread runs it, so the bits never depend on this.
   let parallelism: Parallelism
+  /// RS only: what the IoU sweeps read of each positive, in the order they visit them
+  /// (`visits[k]` is positive `order[k]`).
+  ///
+  /// The sweeps visit the positives in IoU order, which is a random order of their logits. Read
+  /// through `order`, each visit's logit, window and weight were three or four cache misses at
+  /// P = 30 000, waited for one visit at a time (a visit is too long for the processor to start
+  /// the next one's loads early). Gathered once, in a loop that only gathers, they are one
+  /// sequential stream, and the outputs are written in visit order and put in place at the end.
+  let visits: [Visit]
+
+  struct Visit {
+    /// The positive's position (ascending logit).
+    var position: Int
+    var logit: Double
+    /// Its window (``rampStart``, ``rampEnd``).
+    var start: Int
+    var end: Int
+    /// 1 − t, its weight in the sorting sums.
+    var weight: Double
+  }
 
   init(
     logits: [Double], targets: [Double] = [], step: SmoothStep,
@@ -67,7 +89,7 @@ struct PositivePairs {
     self.logits = logits
     self.parallelism = parallelism
     self.targets = targets
-    self.groups = Self.groupsByTarget(targets)
+    (order, groups) = Self.groupsByTarget(targets)
     self.step = step
     let count = logits.count
     var rampStart = [Int](repeating: 0, count: count)
@@ -84,6 +106,11 @@ struct PositivePairs {
     }
     self.rampStart = rampStart
     self.rampEnd = rampEnd
+    visits = order.map {
+      Visit(
+        position: $0, logit: logits[$0], start: rampStart[$0], end: rampEnd[$0],
+        weight: 1 - targets[$0])
+    }
   }
 
   var count: Int { logits.count }
@@ -100,7 +127,7 @@ struct PositivePairs {
     rank.withUnsafeMutableBufferPointer { rank in
       weighted.withUnsafeMutableBufferPointer { weighted in
         let out = UncheckedSendable((rank, weighted))
-        Self.split(count, parallelism) { range in
+        parallelism.halves(count) { range in
           for i in range {
             (out.value.0[i], out.value.1[i]) = windowSums(of: i, in: tree, excludingSelf: true)
           }
@@ -112,48 +139,44 @@ struct PositivePairs {
 
   /// The RS sums of every positive (see ``RankSortPairSums``).
   func rankSortSums() -> RankSortPairSums {
-    let t = targets
     var sums = RankSortPairSums(count: count)
-
-    var belowError = [Double](repeating: 0, count: count)
+    // In visit order k (``visits``): the ≥ half (targetRank, targetError) and the < half
+    // (missorted, belowError).
+    var above = [(count: Double, weight: Double)](repeating: (0, 0), count: count)
+    var below = above
     // The two sweeps are independent (each its own tree and outputs), so they may run on two
     // threads; each is the same sequential computation wherever it runs.
-    sums.targetRank.withUnsafeMutableBufferPointer { targetRank in
-      sums.targetError.withUnsafeMutableBufferPointer { targetError in
-        sums.missorted.withUnsafeMutableBufferPointer { missorted in
-          belowError.withUnsafeMutableBufferPointer { belowError in
-            let out = UncheckedSendable((targetRank, targetError, missorted, belowError))
-            Self.both(
-              parallelism,
-              {
-                // Descending t, insert a group then query it: the tree holds t_j ≥ t_i.
-                let peers = RampSumTree(logits: logits, step: step)
-                for group in groups.reversed() {
-                  for j in group { peers.insert(j, weight: 1 - t[j]) }
-                  for i in group {
-                    (out.value.0[i], out.value.1[i]) = windowSums(of: i, in: peers)
-                  }
-                }
-              },
-              {
-                // Ascending t, query a group then insert it: the tree holds t_j < t_i.
-                let below = RampSumTree(logits: logits, step: step)
-                for group in groups {
-                  for i in group {
-                    (out.value.2[i], out.value.3[i]) = windowSums(of: i, in: below)
-                  }
-                  for j in group { below.insert(j, weight: 1 - t[j]) }
-                }
-              })
-          }
+    visits.withUnsafeBufferPointer { visits in
+      above.withUnsafeMutableBufferPointer { above in
+        below.withUnsafeMutableBufferPointer { below in
+          let out = UncheckedSendable((above, below))
+          parallelism.both(
+            {
+              // Descending t, insert a group then query it: the tree holds t_j ≥ t_i.
+              let peers = RampSumTree(logits: logits, step: step)
+              for group in groups.reversed() {
+                for k in group { peers.insert(visits[k].position, weight: visits[k].weight) }
+                for k in group { out.value.0[k] = windowSums(of: visits[k], in: peers) }
+              }
+            },
+            {
+              // Ascending t, query a group then insert it: the tree holds t_j < t_i.
+              let lower = RampSumTree(logits: logits, step: step)
+              for group in groups {
+                for k in group { out.value.1[k] = windowSums(of: visits[k], in: lower) }
+                for k in group { lower.insert(visits[k].position, weight: visits[k].weight) }
+              }
+            })
         }
       }
     }
     // R_i and the current error are the ≥ and < halves added: two sums of non-negative
     // terms, so nothing cancels (and no third pass over the positives is needed).
-    for i in 0..<count {
-      sums.rank[i] = sums.targetRank[i] + sums.missorted[i]
-      sums.currentError[i] = sums.targetError[i] + belowError[i]
+    for (k, visit) in visits.enumerated() {
+      let i = visit.position
+      (sums.targetRank[i], sums.targetError[i]) = above[k]
+      (sums.missorted[i], sums.rank[i]) = (below[k].count, above[k].count + below[k].count)
+      sums.currentError[i] = above[k].weight + below[k].weight
     }
     return sums
   }
@@ -174,6 +197,14 @@ struct PositivePairs {
       ones[j] = a
       ramp[j] = z
     }
+    // What the sweep reads, gathered in visit order (as in ``visits``); D in visit order.
+    let transposed = visits.map {
+      (
+        position: $0.position, logit: $0.logit, ones: ones[$0.position],
+        ramp: ramp[$0.position], share: shares[$0.position]
+      )
+    }
+    var visitUpdate = [Double](repeating: 0, count: count)
     // Descending t, query a group then insert it: the tree holds t_i > t_j. On two threads
     // the sweep is cut at a group boundary: the first thread sweeps the groups before the cut;
     // the second replays their inserts into its own tree (the same insert calls in the same
@@ -189,33 +220,39 @@ struct PositivePairs {
         cut += 1
       }
     }
-    update.withUnsafeMutableBufferPointer { update in
+    visitUpdate.withUnsafeMutableBufferPointer { update in
       let out = UncheckedSendable(update)
       let sweep = { (tree: RampSumTree, range: Range<Int>) in
         for group in descending[range] {
-          for j in group {
+          for k in group {
+            let visit = transposed[k]
             var sums = RampSumTree.Sums()
-            tree.addOnes(0..<ones[j], to: &sums)
-            tree.addRamp(ones[j]..<ramp[j], center: logits[j], to: &sums)
-            out.value[j] = sums.values(sign: -1, slope: step.slope).weight
+            tree.addOnes(0..<visit.ones, to: &sums)
+            tree.addRamp(visit.ones..<visit.ramp, center: visit.logit, to: &sums)
+            out.value[k] = sums.values(sign: -1, slope: step.slope).weight
           }
-          for i in group where shares[i] != 0 { tree.insert(i, weight: shares[i]) }
+          for k in group where transposed[k].share != 0 {
+            tree.insert(transposed[k].position, weight: transposed[k].share)
+          }
         }
       }
       if cut == 0 {
         sweep(higher, 0..<descending.count)
       } else {
-        Self.both(
-          parallelism, { sweep(higher, 0..<cut) },
+        parallelism.both(
+          { sweep(higher, 0..<cut) },
           {
             let rest = RampSumTree(logits: logits, step: step)
             for group in descending[0..<cut] {
-              for i in group where shares[i] != 0 { rest.insert(i, weight: shares[i]) }
+              for k in group where transposed[k].share != 0 {
+                rest.insert(transposed[k].position, weight: transposed[k].share)
+              }
             }
             sweep(rest, cut..<descending.count)
           })
       }
     }
+    for (k, visit) in visits.enumerated() { update[visit.position] = visitUpdate[k] }
     return update
   }
 
@@ -237,57 +274,43 @@ struct PositivePairs {
       tree.addOnes(end..<i, to: &sums)
       tree.addOnes((i + 1)..<count, to: &sums)
     } else {
-      tree.addRamp(start..<end, center: center, to: &sums)
-      tree.addOnes(end..<count, to: &sums)
+      return windowSums(
+        of: Visit(position: i, logit: center, start: start, end: end, weight: 0), in: tree)
     }
     return sums.values(sign: 1, slope: step.slope)
   }
 
-  /// Runs `first` and `second`, on two threads if `parallelism` allows.
-  static func both(_ parallelism: Parallelism, _ first: () -> Void, _ second: () -> Void) {
-    guard parallelism.threads > 1 else {
-      first()
-      second()
-      return
-    }
-    withoutActuallyEscaping(first) { first in
-      withoutActuallyEscaping(second) { second in
-        let work = UncheckedSendable((first, second))
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-          if k == 0 { work.value.0() } else { work.value.1() }
-        }
-      }
-    }
-  }
-
-  /// Calls `body` on the two halves of 0..<count, on two threads if `parallelism` allows and
-  /// the work is worth it.
-  static func split(_ count: Int, _ parallelism: Parallelism, _ body: (Range<Int>) -> Void) {
-    guard parallelism.threads > 1 && count >= 4096 else {
-      body(0..<count)
-      return
-    }
-    both(parallelism, { body(0..<(count / 2)) }, { body((count / 2)..<count) })
+  /// Σ_j H(p_j − p_i) and Σ_j H(p_j − p_i)·f_j over the positives j inserted in `tree`, for
+  /// the positive i of `visit` (itself included if inserted).
+  @inline(__always)
+  private func windowSums(of visit: Visit, in tree: RampSumTree) -> (count: Double, weight: Double)
+  {
+    var sums = RampSumTree.Sums()
+    tree.addRamp(visit.start..<visit.end, center: visit.logit, to: &sums)
+    tree.addOnes(visit.end..<count, to: &sums)
+    return sums.values(sign: 1, slope: step.slope)
   }
 
   /// Positions grouped by equal target, groups by ascending target, positions ascending within
-  /// a group.
-  static func groupsByTarget(_ t: [Double]) -> [ArraySlice<Int>] {
+  /// a group: the positions sorted, and each group's range in them (plain ranges, not array
+  /// slices: at P = 30 000 nearly every target is its own group, and a slice each is a
+  /// reference count to keep per group in every sweep).
+  static func groupsByTarget(_ t: [Double]) -> (order: [Int], groups: [Range<Int>]) {
     // A stable radix sort of the IEEE bits, which order like the values for t > 0 (and +0);
     // equal targets keep their positions ascending.
     precondition(t.allSatisfy { $0 >= 0 }, "IoU targets are positive")
     var keys = t.map { ($0 + 0).bitPattern }
     var order = Array(t.indices)
     RadixSort.sort(keys: &keys, values: &order, keyBytes: 8)
-    var groups: [ArraySlice<Int>] = []
+    var groups: [Range<Int>] = []
     var start = 0
     while start < order.count {
       var end = start + 1
       while end < order.count && t[order[end]] == t[order[start]] { end += 1 }
-      groups.append(order[start..<end])
+      groups.append(start..<end)
       start = end
     }
-    return groups
+    return (order, groups)
   }
 }
 

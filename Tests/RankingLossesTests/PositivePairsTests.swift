@@ -109,8 +109,10 @@ import Testing
   }
 
   @Test func groupsByTarget() {
-    let groups = PositivePairs.groupsByTarget([0.5, 0.2, 0.5, 0.9, 0.2])
-    #expect(groups.map(Array.init) == [[1, 4], [0, 2], [3]])
-    #expect(PositivePairs.groupsByTarget([]).isEmpty)
+    let (order, groups) = PositivePairs.groupsByTarget([0.5, 0.2, 0.5, 0.9, 0.2])
+    #expect(groups.map { Array(order[$0]) } == [[1, 4], [0, 2], [3]])
+    #expect(groups == [0..<2, 2..<4, 4..<5])
+    let empty = PositivePairs.groupsByTarget([])
+    #expect(empty.order.isEmpty && empty.groups.isEmpty)
   }
 }
