@@ -48,10 +48,9 @@ struct PositivePairs {
   /// Positive logits, ascending.
   let logits: [Double]
   /// RS only: the IoU targets in the same order, and the positions grouped by equal target
-  /// (``groupsByTarget(_:)``): group g is the positions `order[groups[g]]`. Empty for AP and
+  /// (``groupsByTarget(_:)``): group g is the positives `visits[groups[g]]`. Empty for AP and
   /// aLRP.
   let targets: [Double]
-  let order: [Int]
   let groups: [Range<Int>]
   let step: SmoothStep
   /// Per positive i: H(p_j − p_i) is on its ramp for rampStart[i] ≤ j < rampEnd[i] and 1 for
@@ -62,7 +61,7 @@ struct PositivePairs {
   /// whichever thread runs it, so the bits never depend on this.
   let parallelism: Parallelism
   /// RS only: what the IoU sweeps read of each positive, in the order they visit them
-  /// (`visits[k]` is positive `order[k]`).
+  /// (ascending target, ``groupsByTarget(_:)``).
   ///
   /// The sweeps visit the positives in IoU order, which is a random order of their logits. Read
   /// through `order`, each visit's logit, window and weight were three or four cache misses at
@@ -89,6 +88,7 @@ struct PositivePairs {
     self.logits = logits
     self.parallelism = parallelism
     self.targets = targets
+    let order: [Int]
     (order, groups) = Self.groupsByTarget(targets)
     self.step = step
     let count = logits.count
@@ -129,7 +129,7 @@ struct PositivePairs {
         let out = UncheckedSendable((rank, weighted))
         parallelism.halves(count) { range in
           for i in range {
-            (out.value.0[i], out.value.1[i]) = windowSums(of: i, in: tree, excludingSelf: true)
+            (out.value.0[i], out.value.1[i]) = othersWindowSums(of: i, in: tree)
           }
         }
       }
@@ -256,26 +256,22 @@ struct PositivePairs {
     return update
   }
 
-  /// Σ_j H(p_j − p_i) and Σ_j H(p_j − p_i)·f_j over the positives j inserted in `tree`.
-  private func windowSums(of i: Int, in tree: RampSumTree, excludingSelf: Bool = false)
-    -> (count: Double, weight: Double)
+  /// Σ_{j≠i} H(p_j − p_i) and Σ_{j≠i} H(p_j − p_i)·f_j over the positives j inserted in `tree`.
+  private func othersWindowSums(of i: Int, in tree: RampSumTree) -> (count: Double, weight: Double)
   {
     var sums = RampSumTree.Sums()
     let start = rampStart[i]
     let end = rampEnd[i]
     let center = logits[i]
-    if excludingSelf && i < end {
+    if i < end {
       // i is on its own ramp (δ > 0) or at the start of its "H = 1" range (δ = 0).
       tree.addRamp(start..<i, center: center, to: &sums)
       tree.addRamp((i + 1)..<max(i + 1, end), center: center, to: &sums)
       tree.addOnes(max(i + 1, end)..<count, to: &sums)
-    } else if excludingSelf {
+    } else {
       tree.addRamp(start..<end, center: center, to: &sums)
       tree.addOnes(end..<i, to: &sums)
       tree.addOnes((i + 1)..<count, to: &sums)
-    } else {
-      return windowSums(
-        of: Visit(position: i, logit: center, start: start, end: end, weight: 0), in: tree)
     }
     return sums.values(sign: 1, slope: step.slope)
   }
