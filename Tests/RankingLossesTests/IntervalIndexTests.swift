@@ -6,9 +6,18 @@ import Testing
 
 /// ``IntervalIndex`` against a direct count #{b ≤ q}: sparse cells (the scan), crowded cells
 /// (more than the scan limit: bisection), ties, queries exactly at break points and between
-/// them, outside the range, and spans with no grid.
+/// them, outside the range, spans with no grid, and more break points than the grid's budget.
 @Suite struct IntervalIndexTests {
-  static func count(_ breaks: [Double], _ q: Double) -> Int { breaks.count { $0 <= q } }
+  /// #{b ≤ q} for ascending `breaks`, by bisection (a direct count is O(B) a query, and the
+  /// budgeted case has 65 536 break points).
+  static func count(_ breaks: [Double], _ q: Double) -> Int {
+    var (low, high) = (0, breaks.count)
+    while low < high {
+      let middle = (low + high) / 2
+      if breaks[middle] <= q { low = middle + 1 } else { high = middle }
+    }
+    return low
+  }
 
   static let cases: [(String, [Double])] = {
     var g = SplitMix64(seed: 12)
@@ -21,8 +30,15 @@ import Testing
       let u = max(unit(), 1e-12)
       return 0.5 + 1.5 * (-2 * log(u)).squareRoot() * cos(2 * .pi * unit())
     }.sorted()
+    // More break points than the grid's budget allows four cells each: one cell or so per
+    // break point, so the crowded middle of a normal sample often misses its window.
+    let budgeted = (0..<IntervalIndex.cellBudget).map { _ in
+      let u = max(unit(), 1e-12)
+      return 0.5 + 1.5 * (-2 * log(u)).squareRoot() * cos(2 * .pi * unit())
+    }.sorted()
     return [
-      ("uniform", uniform), ("crowded", crowded), ("grid", grid), ("normal", normal),
+      ("uniform", uniform), ("budgeted", budgeted), ("crowded", crowded), ("grid", grid),
+      ("normal", normal),
       ("single", [1.5]), ("huge span", [-1.7e308, 0, 1.7e308]),
       ("subnormal", [.leastNonzeroMagnitude, 2 * .leastNonzeroMagnitude]),
     ]
@@ -65,7 +81,10 @@ import Testing
     queries = queries.filter(\.isFinite)
     let targets: [Float] = queries.indices.map { [0, 0, 0, 1, -1][$0 % 5] }
     let logits = queries.map(Float.init)
-    for threshold in [low - 1, low, Double(Float(low).nextUp), (low + high) / 2] {
+    // The last threshold leaves about 2 % selected: the sparse loop of ``forEachSelected``.
+    for threshold in [
+      low - 1, low, Double(Float(low).nextUp), (low + high) / 2, low + (high - low) * 0.98,
+    ] {
       var visited: [(Int, Int)] = []
       logits.withUnsafeBufferPointer { l in
         targets.withUnsafeBufferPointer { t in
@@ -83,6 +102,28 @@ import Testing
       #expect(visited.map(\.0) == expected.map(\.0), "\(name), threshold \(threshold)")
       let wrong = zip(visited, expected).filter { $0.0.1 != $0.1.1 }
       #expect(wrong.isEmpty, "\(name), threshold \(threshold): \(wrong.prefix(5))")
+    }
+  }
+
+  /// ``forEachSelected(in:_:_:)`` visits exactly the selected positions, in order, through
+  /// stretches that switch it between its branch-free blocks and its sparse loop: dense, sparse,
+  /// none, all, alternating single positions, and block edges that are not multiples of 1024.
+  @Test func forEachSelectedAcrossModes() {
+    let stretches: [(count: Int, every: Int)] = [
+      (3000, 2), (5000, 97), (2048, 0), (1500, 1), (4000, 3), (777, 50), (2500, 1), (1, 1),
+    ]
+    var selected: [Bool] = []
+    for (count, every) in stretches {
+      selected += (0..<count).map { every > 0 && $0 % every == 0 }
+    }
+    for range in [0..<selected.count, 5..<(selected.count - 3), 1000..<1001, 7..<7] {
+      var visited: [Int] = []
+      forEachSelected(in: range) {
+        selected[$0] ? 1 : 0
+      } _: {
+        visited.append($0)
+      }
+      #expect(visited == range.filter { selected[$0] }, "range \(range)")
     }
   }
 }
