@@ -182,7 +182,11 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
         let found = parts.reduce(0) { $0 + $1.value.count }
         relevant += found
         guard found > 0 else { continue }
-        workers.forEach(parallelism) { worker, _ in
+        // A block with little work (P = 10, N = 10⁵: some 2 600 relevant negatives, two tiles)
+        // is cheaper on this thread than waking another; the workers' loops then run one
+        // after the other, each tile's sum the same sequence of additions.
+        let blockThreads = found * tiles >= 1 << 15 ? parallelism : .serial
+        workers.forEach(blockThreads) { worker, _ in
           lanes[worker].withUnsafeBufferPointer { lanes in
             lowest[worker].withUnsafeBufferPointer { lowest in
               sums.value[worker].withUnsafeMutableBufferPointer { acc in
