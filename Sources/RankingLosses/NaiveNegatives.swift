@@ -167,15 +167,37 @@ struct NaiveNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
         let block = blockStart..<min(logits.count, blockStart + blockSize)
         // Each part's relevant negatives, at the start of its own stretch of the buffer.
         // Without a branch on the data: every value is written and the cursor advances by
-        // its relevance (a branch here is mispredicted about as often as not).
+        // its relevance (a branch here is mispredicted about as often as not). After a
+        // stretch of 1024 with under 1/16 relevant (P = 10: about 3 %), a plain loop with a
+        // branch, which is then predicted (as ``forEachSelected(in:_:_:)``); the same values
+        // in the same order either way.
         let parts = Chunking(count: block.count).map(parallelism) { part in
           let values = buffer.value.baseAddress! + part.lowerBound
           let start = block.lowerBound + part.lowerBound
           var found = 0
-          for i in start..<(start + part.count) {
-            let value = logits[i].double
-            values[found] = value
-            found &+= Partition.relevance(logit: value, target: targets[i], threshold: threshold)
+          var sparse = false
+          for stretch in stride(from: start, to: start + part.count, by: 1024) {
+            let end = min(stretch + 1024, start + part.count)
+            let before = found
+            if sparse {
+              for i in stretch..<end {
+                let value = logits[i].double
+                if Partition.relevance(logit: value, target: targets[i], threshold: threshold)
+                  != 0
+                {
+                  values[found] = value
+                  found &+= 1
+                }
+              }
+            } else {
+              for i in stretch..<end {
+                let value = logits[i].double
+                values[found] = value
+                found &+= Partition.relevance(
+                  logit: value, target: targets[i], threshold: threshold)
+              }
+            }
+            sparse = (found - before) << 4 < end - stretch
           }
           return UnsafeBufferPointer(start: values, count: found)
         }.map(UncheckedSendable.init)
