@@ -85,11 +85,12 @@ extension IntervalIndex {
 ///
 /// **Sparse stretches.** Where few are selected (a block under 1/16: at P = 10 about 3 % of
 /// a detector-like input is relevant) a branch on the test is predicted almost always right,
-/// and the branch-free write of every position is the dearer of the two: exact's binning at
-/// P = 10, N = 10⁵ spent about a third more than a plain loop with a branch. So after a sparse
-/// block the next is a plain loop (`where selected(i) != 0`), and a block that turns out dense
-/// switches back. Either way `body` sees the same i in the same order, so nothing it computes
-/// changes.
+/// and the branch-free write of every position is the dearer of the two: in one `perf`
+/// comparison at P = 10, N = 10⁵, exact's binning took about 30 % more CPU than the plain loop
+/// with a branch it had replaced, and with this switch about 15 % less than without it. So
+/// after a sparse block the next is a plain loop (`where selected(i) != 0`), and a block that
+/// turns out dense switches back. Either way `body` sees the same i in the same order, so
+/// nothing it computes changes.
 @inline(__always)
 func forEachSelected(
   in range: Range<Int>, _ selected: (Int) -> Int, _ body: (Int) -> Void

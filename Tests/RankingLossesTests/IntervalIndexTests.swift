@@ -30,8 +30,9 @@ import Testing
       let u = max(unit(), 1e-12)
       return 0.5 + 1.5 * (-2 * log(u)).squareRoot() * cos(2 * .pi * unit())
     }.sorted()
-    // More break points than the grid's budget allows four cells each: one cell or so per
-    // break point, so the crowded middle of a normal sample often misses its window.
+    // More break points than the grid's budget allows four cells each: one cell per break
+    // point, so in the crowded middle of a normal sample the window can miss and the fall-back
+    // answers.
     let budgeted = (0..<IntervalIndex.cellBudget).map { _ in
       let u = max(unit(), 1e-12)
       return 0.5 + 1.5 * (-2 * log(u)).squareRoot() * cos(2 * .pi * unit())
