@@ -63,4 +63,18 @@ struct DoubleDouble: Sendable {
     let s = Augmented.sum(head, tail)
     return DoubleDouble(head: s.head, tail: s.tail)
   }
+
+  /// Whether a double-double sum whose terms reach `magnitude` is accurate to far better than
+  /// the tolerance (1e-13 relative) for a result of size `scale`.
+  ///
+  /// Prefix sums cancel: with logits of very different sizes (±1e30 beside O(1)) the prefix
+  /// sums reach 1e30·N and their ~2⁻¹⁰⁴ rounding is no longer small next to a ramp's content.
+  /// Then the caller sums another way, from terms that are all small: the exact method
+  /// directly over the window (O(window), at most O(P) per positive or interval), the
+  /// positive–positive sums with a ``RampSumTree``. Ordinary inputs never get there. An
+  /// overflowed or NaN magnitude is never negligible (at a huge δ the scale may be +∞ too).
+  @inline(__always)
+  static func isNegligible(_ magnitude: Double, against scale: Double) -> Bool {
+    magnitude.isFinite && magnitude * 0x1p-100 <= 1e-13 * scale
+  }
 }

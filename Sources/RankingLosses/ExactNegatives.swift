@@ -45,7 +45,7 @@
 /// are ``DoubleDouble`` so the differences S_hi − S_lo keep their digits (see there). Where even
 /// that is not enough — logits of wildly different sizes, ±1e30 beside O(1), make the prefix
 /// sums so large that their rounding is not negligible next to a window's content — the window
-/// is summed directly from its own small terms (``isNegligible(_:against:)``), at O(window)
+/// is summed directly from its own small terms (``DoubleDouble/isNegligible(_:against:)``), at O(window)
 /// instead of O(1) for that positive or interval.
 ///
 /// **Speed.** Two streaming passes over the input, split into fixed chunks over the threads;
@@ -284,7 +284,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
       abs(prefixOffset[hi].head) + abs(prefixCountLevel[hi].head)
       + abs(prefixCountLevel[lo].head) + count * abs(level.head)
     var ramp: Double
-    if Self.isNegligible(magnitude, against: halfWidth * max(1, count)) {
+    if DoubleDouble.isNegligible(magnitude, against: halfWidth * max(1, count)) {
       ramp =
         ((prefixOffset[hi] - prefixOffset[lo]) + (prefixCountLevel[hi] - prefixCountLevel[lo])
         - DoubleDouble(product: count, level)).value
@@ -298,19 +298,6 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     // Σ over the ramp of H = (q − p)/2δ + ½ = (q − p)·s·slope + ½.
     fp += ramp * slope + count / 2
     return fp
-  }
-
-  /// Whether a double-double sum whose terms reach `magnitude` is accurate to far better than
-  /// the tolerance (1e-13 relative) for a result of size `scale`.
-  ///
-  /// Prefix sums cancel: with logits of very different sizes (±1e30 beside O(1)) the prefix
-  /// sums reach 1e30·N and their ~2⁻¹⁰⁴ rounding is no longer small next to a ramp's content.
-  /// Then the sum is taken directly over the window, whose terms are all small (O(window),
-  /// at most O(P) per positive or interval; ordinary inputs never get here). An overflowed
-  /// magnitude is never negligible (at a huge δ the scale may be +∞ too).
-  @inline(__always)
-  static func isNegligible(_ magnitude: Double, against scale: Double) -> Bool {
-    magnitude.isFinite && magnitude * 0x1p-100 <= 1e-13 * scale
   }
 
   func gradientWriter(weights: [Double]) -> GradientWriter {
@@ -430,7 +417,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let magnitude =
       abs(level.head) * (abs(w[z].head) + abs(w[a].head)) + abs(v[z].head) + abs(v[a].head)
     var ramp: Double
-    if Self.isNegligible(magnitude, against: delta * scale * totalWeight) {
+    if DoubleDouble.isNegligible(magnitude, against: delta * scale * totalWeight) {
       ramp =
         (DoubleDouble(product: active.head, level) + active.tail * level.head - (v[z] - v[a]))
         .value

@@ -23,8 +23,9 @@ import Dispatch
 /// i < A_j = #{hi_i ≤ j} and those on the ramp A_j ≤ i < Z_j = #{lo_i ≤ j}: the same pairs,
 /// classified the same way.
 ///
-/// **One dimension (R_i, Σ H·f).** Sums over the window of position ranges, from a
-/// ``RampSumTree`` holding every positive: O(log P) each.
+/// **One dimension (R_i, Σ H·f).** Sums over the window of position ranges: from double-double
+/// prefix sums in O(1) each where their rounding is negligible (``prefixOthersSums(weights:)``),
+/// else from a ``RampSumTree`` holding every positive, O(log P) each.
 ///
 /// **Two dimensions (the RS [t_j ≥ t_i] terms).** A sweep in IoU order: visiting the
 /// positives by descending t, a group of equal t at a time, the group is first inserted and
@@ -117,7 +118,18 @@ struct PositivePairs {
 
   /// Σ_{j≠i} H(p_j − p_i) and Σ_{j≠i} H(p_j − p_i)·f_j for every i (AP, aLRP).
   /// `weights` nil: f = 0.
+  ///
+  /// These are one-dimensional (every positive counts), so prefix sums answer them in O(P)
+  /// (``prefixOthersSums(weights:)``) wherever their rounding is negligible, which is every
+  /// ordinary input; otherwise (logits of wildly different sizes, a subnormal δ) the tree does,
+  /// in O(P log P) with nothing cancelling (``treeOthersSums(weights:)``).
   func othersSums(weights: [Double]?) -> (rank: [Double], weighted: [Double]) {
+    prefixOthersSums(weights: weights) ?? treeOthersSums(weights: weights)
+  }
+
+  /// ``othersSums(weights:)`` from a ``RampSumTree`` holding every positive: O(log P) a
+  /// positive, accurate whatever the logits.
+  func treeOthersSums(weights: [Double]?) -> (rank: [Double], weighted: [Double]) {
     let tree = RampSumTree(logits: logits, step: step)
     for j in 0..<count { tree.insert(j, weight: weights?[j] ?? 0) }
     var rank = [Double](repeating: 0, count: count)

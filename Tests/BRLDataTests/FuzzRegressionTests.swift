@@ -110,7 +110,7 @@ struct FuzzRegression: Sendable, CustomTestStringConvertible {
 /// Found by FuzzRaw (raw float64 little-endian planar, 15 logits and 15 targets): the input loads
 /// and validates (finite logits, RS targets in range), but its logits reach 2.4e267 and
 /// −8.7e307, where the exact method's prefix sums of count × (logit − lowest break point)
-/// overflow. The exact method now sums such windows directly (ExactNegatives.isNegligible), so
+/// overflow. The exact method now sums such windows directly (DoubleDouble.isNegligible), so
 /// it is finite and equals naive.
 @Suite struct FuzzHugeLogitTests {
   static let path = FixturePaths.root.appendingPathComponent(

@@ -96,6 +96,37 @@ import Testing
     }
   }
 
+  /// AP's and aLRP's sums come from prefix sums wherever their rounding is negligible: on
+  /// every ordinary shape that is the path taken (not the tree), and it agrees with the tree to
+  /// the bits' last few; among ±1e30 and ±1.7e308 it declines (and the tree answers, checked
+  /// against the definition by ``fastSumsEqualQuadraticSums(shape:delta:)``).
+  @Test(arguments: Shape.allCases, deltas)
+  func prefixSumsEqualTreeSums(shape: Shape, delta: Double) {
+    var declined = 0
+    for (trial, count) in [1, 2, 3, 7, 40, 300, 2000, 5000].enumerated() {
+      let seed = UInt64(trial * 7919 + Int(delta * 10))
+      let (p, t, f, _) = Self.positives(shape, count: count, seed: seed)
+      let pairs = PositivePairs(
+        logits: p, targets: t, step: SmoothStep(delta: delta),
+        parallelism: Parallelism(threads: 2))
+      for weights in [f, nil] {
+        guard let prefix = pairs.prefixOthersSums(weights: weights) else {
+          declined += 1
+          #expect(shape == .extremes, "P \(count): prefix sums declined an ordinary input")
+          continue
+        }
+        let tree = pairs.treeOthersSums(weights: weights)
+        #expect(Self.worst(prefix.rank, tree.rank) <= 1e-12, "P \(count) rank")
+        #expect(Self.worst(prefix.weighted, tree.weighted) <= 1e-12, "P \(count) weighted")
+        // One thread gives the same bits.
+        let serial = PositivePairs(logits: p, targets: t, step: SmoothStep(delta: delta))
+          .prefixOthersSums(weights: weights)
+        #expect(serial?.rank == prefix.rank && serial?.weighted == prefix.weighted)
+      }
+    }
+    if shape == .extremes && delta > 0 { #expect(declined > 0, "the tree was never needed") }
+  }
+
   /// The windows classify every pair as the definition does: H = 0 below the ramp, 1 above it.
   @Test(arguments: deltas)
   func windowsMatchTheStep(delta: Double) {
