@@ -53,12 +53,18 @@ struct InputScan {
     let chunking = Chunking(count: logits.count)
     let summaries = chunking.map(parallelism) { range in
       var summary = ChunkSummary()
+      // The counts in locals, added without branches; the only branch is on a positive (rare,
+      // so predicted). Counted in the summary, which the appends below pass by reference, each
+      // count was a load and a store an element behind branches on the data: with the
+      // positives' values kept too, that made this pass about a third slower per element at
+      // P = 10, N = 10⁵ (CPU samples, against the counts of a21c109's scan).
+      var positives = 0
+      var negatives = 0
+      var nonFinite = 0
       for i in range {
-        if !logits[i].isFinite {
-          if summary.firstNonFinite == nil { summary.firstNonFinite = i }
-          summary.nonFinite += 1
-        }
+        nonFinite &+= logits[i].isFinite ? 0 : 1
         let t = targets[i]
+        negatives &+= t == 0 ? 1 : 0
         if t > 0 {
           if keepingPositivePositions { summary.positivePositions.append(i) }
           if keepingPositiveValues {
@@ -66,13 +72,16 @@ struct InputScan {
             summary.positiveTargets.append(t.double)
             summary.positiveKeys.append(logits[i].descendingSortKey)
           }
-          summary.positives += 1
-        } else if t == 0 {
-          summary.negatives += 1
-        } else {
-          summary.ignored += 1
+          positives &+= 1
         }
       }
+      summary.positives = positives
+      summary.negatives = negatives
+      // Anything else: negative or NaN targets.
+      summary.ignored = range.count - positives - negatives
+      summary.nonFinite = nonFinite
+      // An error: find where it starts (a second look at this chunk only).
+      if nonFinite > 0 { summary.firstNonFinite = range.first { !logits[$0].isFinite } }
       return summary
     }
     let nonFinite = summaries.reduce(0) { $0 + $1.nonFinite }
