@@ -54,10 +54,9 @@ struct InputScan {
     let summaries = chunking.map(parallelism) { range in
       var summary = ChunkSummary()
       // The counts in locals, added without branches; the only branch is on a positive (rare,
-      // so predicted). Counted in the summary, which the appends below pass by reference, each
-      // count was a load and a store an element behind branches on the data: with the
-      // positives' values kept too, that made this pass about a third slower per element at
-      // P = 10, N = 10⁵ (CPU samples, against the counts of a21c109's scan).
+      // so predicted). Kept in the summary, which the appends below pass by reference, each
+      // count was a load and a store an element behind branches on the data; this loop made
+      // every method 12–21 % faster at P = 10, N = 10⁵ (docs/performance.md, seventh pass).
       var positives = 0
       var negatives = 0
       var nonFinite = 0
