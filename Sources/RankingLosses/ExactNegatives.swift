@@ -45,8 +45,8 @@
 /// are ``DoubleDouble`` so the differences S_hi − S_lo keep their digits (see there). Where even
 /// that is not enough — logits of wildly different sizes, ±1e30 beside O(1), make the prefix
 /// sums so large that their rounding is not negligible next to a window's content — the window
-/// is summed directly from its own small terms (``DoubleDouble/isNegligible(_:against:)``), at O(window)
-/// instead of O(1) for that positive or interval.
+/// is summed directly from its own small terms (``DoubleDouble/isNegligible(_:against:)``), at
+/// O(window) instead of O(1) for that positive or interval.
 ///
 /// **Speed.** Two streaming passes over the input, split into fixed chunks over the threads;
 /// per-chunk interval sums are added in chunk order, so every thread count gives the same bits.

@@ -18,14 +18,15 @@
 /// exact), which is nothing for ordinary logits but not next to a ramp's content when logits
 /// of very different sizes meet (±1e30 beside O(1)), or when a subnormal δ's power of two
 /// overflows the scaled levels. Each positive checks its own sums
-/// (``DoubleDouble/isNegligible(_:against:)``, the same test as the exact method's), and if any fails
-/// the whole computation is left to the tree (nil), so the result is either all prefix sums or
-/// all tree, and O(P log P) at worst.
+/// (``DoubleDouble/isNegligible(_:against:)``, the same test as the exact method's), and if
+/// any fails the whole computation is left to the tree (nil), so the result is either all
+/// prefix sums or all tree, and O(P log P) at worst.
 ///
 /// **Why.** At P = 30 000 the tree's 30 000 inserts and 60 000 range queries were most of AP's
-/// and aLRP's work on the positives: their terms (these sums and the losses' own loops) took
-/// 3.1 ms (AP) and 3.2 ms (aLRP) a run with the tree, 1.5 ms and 2.0 ms with prefix sums
-/// (`brl bench --pos 30000 --neg 1e6 --method exact`, minimum of 60 runs each).
+/// and aLRP's work on the positives: their terms (the pairs' set-up, these sums and the
+/// losses' own loops) took 3.1 ms (AP) and 3.2 ms (aLRP) a run with the tree, 1.5 ms and 2.0 ms
+/// with prefix sums (`brl bench --pos 30000 --neg 1e6 --method exact`, N = 10⁶, minimum of 45
+/// runs each).
 ///
 /// **Determinism.** The prefix sums are one sequential pass; each positive's sums are then its
 /// own computation, so the halves on two threads give the bits of one.
