@@ -37,6 +37,12 @@ struct DoubleDouble: Sendable {
     self = DoubleDouble(product: a, b.head) + a * b.tail
   }
 
+  /// `a·b` to double-double precision: a.head·b as above, plus a.tail·b.head (a.tail·b.tail is
+  /// below the result's precision).
+  static func * (a: DoubleDouble, b: DoubleDouble) -> DoubleDouble {
+    DoubleDouble(product: a.head, b) + a.tail * b.head
+  }
+
   /// `self·s` for a power of two `s`: exact unless a part over- or underflows.
   func scaled(by s: Double) -> DoubleDouble { DoubleDouble(head: head * s, tail: tail * s) }
 

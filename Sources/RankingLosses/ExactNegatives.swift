@@ -419,7 +419,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     var ramp: Double
     if DoubleDouble.isNegligible(magnitude, against: delta * scale * totalWeight) {
       ramp =
-        (DoubleDouble(product: active.head, level) + active.tail * level.head - (v[z] - v[a]))
+        (active * level - (v[z] - v[a]))
         .value
     } else {
       var sum = DoubleDouble.zero

@@ -123,7 +123,7 @@ extension PositivePairs {
     else { return nil }
     let rampWeightedOffset =
       ((weightedOffsets[hi] - weightedOffsets[lo])
-      - (DoubleDouble(product: active.head, level) + active.tail * level.head)).value
+      - active * level).value
     let rampWeight = (selfOnRamp ? active + -own : active).value
     return (rank, onesWeight + (step.slope * rampWeightedOffset + rampWeight / 2))
   }
