@@ -365,18 +365,11 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   /// A_k and B_k/s of every interval (see the type's documentation): the gradient over interval
   /// k is value[k] + slope[k]·((q − L_k)·s) with the step's power of two s.
   func intervalLines(weights: [Double]) -> (value: [Double], slope: [Double]) {
-    let P = positives.count
-    let scale = step.scale
     let r = breaks.first ?? 0
     // W: prefix sums of w; V: prefix sums of w·(p − r)·s (p − r exact); both double-doubles.
-    var w = [DoubleDouble](repeating: .zero, count: P + 1)
-    var v = [DoubleDouble](repeating: .zero, count: P + 1)
-    for i in 0..<P {
-      w[i + 1] = w[i] + weights[i]
-      let level = DoubleDouble(difference: positives[i], r).scaled(by: scale)
-      v[i + 1] = v[i] + DoubleDouble(product: weights[i], level)
-    }
-    let totalWeight = weights.reduce(0) { $0 + abs($1) }
+    let sums = PrefixSums(
+      logits: positives, weights: weights, origin: r, scale: step.scale, withLevels: false)
+    let (w, v, totalWeight) = (sums.weights, sums.weightedLevels, sums.totalWeight)
     var value = [Double](repeating: 0, count: breaks.count + 1)
     var slope = [Double](repeating: 0, count: breaks.count + 1)
     // Every interval on its own (halves on two threads at large P: the same bits).

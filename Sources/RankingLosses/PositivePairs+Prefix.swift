@@ -8,9 +8,10 @@
 ///     ramp:  Σ_{lo ≤ j < hi} (p_j − p_i)·s = (O[hi] − O[lo]) − (hi − lo)·(p_i − r)·s
 ///            Σ_{lo ≤ j < hi} f_j·(p_j − p_i)·s = (V[hi] − V[lo]) − (F[hi] − F[lo])·(p_i − r)·s
 ///
-/// with F the prefix sums of f, O of (p_j − r)·s and V of f_j·(p_j − r)·s, r the lowest logit
-/// and s the step's power of two (``SmoothStep``, "Scaled differences"); i itself is left out of
-/// the counts and weights (its own difference is 0). H on the ramp is (p_j − p_i)·s·slope + ½.
+/// with F the prefix sums of f, O of (p_j − r)·s and V of f_j·(p_j − r)·s (``PrefixSums``, as
+/// for the exact method's interval lines), r the lowest logit and s the step's power of two
+/// (``SmoothStep``, "Scaled differences"); i itself is left out of the counts and weights (its
+/// own difference is 0). H on the ramp is (p_j − p_i)·s·slope + ½.
 ///
 /// **Accuracy.** This is the false positives' computation of ``ExactNegatives`` with positives
 /// in place of negatives, and it has the same weakness: a difference of prefix sums keeps
@@ -36,22 +37,12 @@ extension PositivePairs {
   func prefixOthersSums(weights: [Double]?) -> (rank: [Double], weighted: [Double])? {
     let count = self.count
     guard count > 0 else { return ([], []) }
-    let scale = step.scale
-    let r = logits[0]
     // O, F and V (F and V only with weights), as double-doubles.
-    var offsets = [DoubleDouble](repeating: .zero, count: count + 1)
-    var weightSums = [DoubleDouble](repeating: .zero, count: weights == nil ? 0 : count + 1)
-    var weightedOffsets = weightSums
-    var totalWeight = 0.0
-    for j in 0..<count {
-      let level = DoubleDouble(difference: logits[j], r).scaled(by: scale)
-      offsets[j + 1] = offsets[j] + level
-      if let f = weights?[j] {
-        weightSums[j + 1] = weightSums[j] + f
-        weightedOffsets[j + 1] = weightedOffsets[j] + DoubleDouble(product: f, level)
-        totalWeight += abs(f)
-      }
-    }
+    let sums = PrefixSums(
+      logits: logits, weights: weights, origin: logits[0], scale: step.scale, withLevels: true)
+    let (offsets, weightSums, weightedOffsets, totalWeight) = (
+      sums.levels, sums.weights, sums.weightedLevels, sums.totalWeight
+    )
     var rank = [Double](repeating: 0, count: count)
     var weighted = [Double](repeating: 0, count: count)
     // Set by a half whose sums are not all negligible; read after both halves have finished.
