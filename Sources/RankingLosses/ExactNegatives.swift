@@ -217,14 +217,18 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let r = breaks.first ?? 0
     for k in 0..<intervals {
       prefixCount[k + 1] = prefixCount[k] + counts[k]
-      prefixOffset[k + 1] = prefixOffset[k] + offsets[k]
       // An empty interval adds nothing; skipping it also keeps 0·∞ out of the sums (the
       // level of an interval above +∞ or beyond the scaled range is ∞, and only empty
-      // intervals have such levels inside a window).
+      // intervals have such levels inside a window). Its offset sum is +0, and adding +0 to a
+      // (normalised) double-double leaves its bits, so the copy is what the addition gave.
+      // Most intervals are empty where the positives are dense (70 % at P = 30 000 on
+      // detector-like data), and this loop is serial.
       guard counts[k] != 0 else {
+        prefixOffset[k + 1] = prefixOffset[k]
         prefixCountLevel[k + 1] = prefixCountLevel[k]
         continue
       }
+      prefixOffset[k + 1] = prefixOffset[k] + offsets[k]
       // L_k − r exactly (the double difference could be off by more than a ramp's content
       // when the logits span many times δ).
       let level = k == 0 ? .zero : DoubleDouble(difference: breaks[k - 1], r).scaled(by: scale)
@@ -362,8 +366,15 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     }
   }
 
-  /// A_k and B_k/s of every interval (see the type's documentation): the gradient over interval
-  /// k is value[k] + slope[k]·((q − L_k)·s) with the step's power of two s.
+  /// A_k and B_k/s of every interval that holds a relevant negative (see the type's
+  /// documentation): the gradient over interval k is value[k] + slope[k]·((q − L_k)·s) with the
+  /// step's power of two s.
+  ///
+  /// **Empty intervals are left at 0.** The gradient pass reads only the interval the binning
+  /// pass stored for an element, so an interval without a relevant negative (count 0) is never
+  /// read. Where the positives are dense most intervals are empty: at P = 30 000, N = 10⁶ on
+  /// detector-like data the break points lie closer together than the negatives there, and
+  /// computing every line (a few double-double products each) was most of this function's time.
   func intervalLines(weights: [Double]) -> (value: [Double], slope: [Double]) {
     let r = breaks.first ?? 0
     // W: prefix sums of w; V: prefix sums of w·(p − r)·s (p − r exact); both double-doubles.
@@ -377,7 +388,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
       slope.withUnsafeMutableBufferPointer { slope in
         let out = UncheckedSendable((value, slope))
         partition.parallelism.halves(breaks.count) { range in
-          for k in (range.lowerBound + 1)..<(range.upperBound + 1) {
+          for k in (range.lowerBound + 1)..<(range.upperBound + 1) where counts[k] != 0 {
             (out.value.0[k], out.value.1[k]) = intervalLine(
               k, weights: weights, w: w, v: v, r: r, totalWeight: totalWeight)
           }
