@@ -49,4 +49,23 @@ struct PrefixSums {
     self.weightedLevels = weightedLevels
     self.totalWeight = totalWeight
   }
+
+  /// Σ_{lo ≤ j < hi} w_j·(x_j − x)·s for a point x at `level` = (x − r)·s, given `active` =
+  /// weights[hi] − weights[lo]: (V[hi] − V[lo]) − active·level. Nil where the prefix sums'
+  /// rounding might not be negligible next to a ramp's content, `halfWidth` (δ·s) times the
+  /// total weight (``DoubleDouble/isNegligible(_:against:)``); the caller then sums the window
+  /// another way. The exact method's interval lines (x a break point) and AP's and aLRP's pair
+  /// sums (x a positive) both ask this.
+  @inline(__always)
+  func weightedOffset(
+    from lo: Int, to hi: Int, level: DoubleDouble, active: DoubleDouble, halfWidth: Double
+  ) -> Double? {
+    let magnitude =
+      abs(level.head) * (abs(weights[hi].head) + abs(weights[lo].head))
+      + abs(weightedLevels[hi].head) + abs(weightedLevels[lo].head)
+    guard DoubleDouble.isNegligible(magnitude, against: halfWidth * totalWeight) else {
+      return nil
+    }
+    return ((weightedLevels[hi] - weightedLevels[lo]) - active * level).value
+  }
 }

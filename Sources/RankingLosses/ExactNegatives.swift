@@ -380,7 +380,6 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     // W: prefix sums of w; V: prefix sums of w·(p − r)·s (p − r exact); both double-doubles.
     let sums = PrefixSums(
       logits: positives, weights: weights, origin: r, scale: step.scale, withLevels: false)
-    let (w, v, totalWeight) = (sums.weights, sums.weightedLevels, sums.totalWeight)
     var value = [Double](repeating: 0, count: breaks.count + 1)
     var slope = [Double](repeating: 0, count: breaks.count + 1)
     // Every interval on its own (halves on two threads at large P: the same bits).
@@ -390,7 +389,7 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
         partition.parallelism.halves(breaks.count) { range in
           for k in (range.lowerBound + 1)..<(range.upperBound + 1) where counts[k] != 0 {
             (out.value.0[k], out.value.1[k]) = intervalLine(
-              k, weights: weights, w: w, v: v, r: r, totalWeight: totalWeight)
+              k, weights: weights, sums: sums, r: r)
           }
         }
       }
@@ -399,14 +398,14 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
   }
 
   /// A_k and B_k/s of interval k ≥ 1 (``intervalLines(weights:)``), from the prefix sums W and
-  /// V of the weights.
+  /// V of the weights (`sums`, origin r).
   @inline(__always)
   private func intervalLine(
-    _ k: Int, weights: [Double], w: [DoubleDouble], v: [DoubleDouble], r: Double,
-    totalWeight: Double
+    _ k: Int, weights: [Double], sums: PrefixSums, r: Double
   ) -> (value: Double, slope: Double) {
     let delta = step.delta
     let scale = step.scale
+    let w = sums.weights
     let a = uppersBefore[k]
     let z = k - a
     // No logit reaches an interval starting at +∞ (a ramp end beyond every double).
@@ -416,15 +415,14 @@ struct ExactNegatives<L: ColumnScalar, T: ColumnScalar>: NegativeModel {
     let active = w[z] - w[a]
     // Σ_{a ≤ i < z} w_i·H(L_k − p_i) with H = (L_k − p_i)·s·slope + ½ on the ramp, where
     // Σ w_i (L_k − p_i)·s = (L_k − r)·s·ΣW − Σ w_i (p_i − r)·s from the prefix sums when
-    // their rounding is negligible, else positive by positive.
+    // their rounding is negligible, else positive by positive. The prefix sums' part is
+    // ``PrefixSums/weightedOffset(from:to:level:active:halfWidth:)``, negated.
     let level = DoubleDouble(difference: breaks[k - 1], r).scaled(by: scale)
-    let magnitude =
-      abs(level.head) * (abs(w[z].head) + abs(w[a].head)) + abs(v[z].head) + abs(v[a].head)
     var ramp: Double
-    if DoubleDouble.isNegligible(magnitude, against: delta * scale * totalWeight) {
-      ramp =
-        (active * level - (v[z] - v[a]))
-        .value
+    if let offset = sums.weightedOffset(
+      from: a, to: z, level: level, active: active, halfWidth: delta * scale)
+    {
+      ramp = -offset
     } else {
       var sum = DoubleDouble.zero
       for i in a..<z {

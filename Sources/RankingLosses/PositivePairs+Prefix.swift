@@ -40,9 +40,6 @@ extension PositivePairs {
     // O, F and V (F and V only with weights), as double-doubles.
     let sums = PrefixSums(
       logits: logits, weights: weights, origin: logits[0], scale: step.scale, withLevels: true)
-    let (offsets, weightSums, weightedOffsets, totalWeight) = (
-      sums.levels, sums.weights, sums.weightedLevels, sums.totalWeight
-    )
     var rank = [Double](repeating: 0, count: count)
     var weighted = [Double](repeating: 0, count: count)
     // Set by a half whose sums are not all negligible; read after both halves have finished.
@@ -53,15 +50,12 @@ extension PositivePairs {
           let out = UncheckedSendable((rank, weighted, failed))
           parallelism.halves(count) { range in
             for i in range {
-              guard
-                let sums = prefixWindowSums(
-                  of: i, offsets: offsets, weights: weights, weightSums: weightSums,
-                  weightedOffsets: weightedOffsets, totalWeight: totalWeight)
+              guard let windowSums = prefixWindowSums(of: i, sums: sums, weights: weights)
               else {
                 out.value.2[range.lowerBound == 0 ? 0 : 1] = true
                 return
               }
-              (out.value.0[i], out.value.1[i]) = sums
+              (out.value.0[i], out.value.1[i]) = windowSums
             }
           }
         }
@@ -74,9 +68,9 @@ extension PositivePairs {
   /// documentation), or nil if their rounding might not be negligible.
   @inline(__always)
   private func prefixWindowSums(
-    of i: Int, offsets: [DoubleDouble], weights: [Double]?, weightSums: [DoubleDouble],
-    weightedOffsets: [DoubleDouble], totalWeight: Double
+    of i: Int, sums: PrefixSums, weights: [Double]?
   ) -> (count: Double, weight: Double)? {
+    let (offsets, weightSums) = (sums.levels, sums.weights)
     let lo = rampStart[i]
     let hi = rampEnd[i]
     // Where i itself lies: on its ramp (δ > 0) or, at δ = 0 (lo = hi ≤ i), among the ones.
@@ -105,16 +99,10 @@ extension PositivePairs {
     guard weights != nil else { return (rank, 0) }
     // Σ f_j·(p_j − p_i)·s over the ramp, and Σ f_j (i's own weight left out).
     let active = weightSums[hi] - weightSums[lo]
-    let weightedMagnitude =
-      abs(level.head) * (abs(weightSums[hi].head) + abs(weightSums[lo].head))
-      + abs(weightedOffsets[hi].head) + abs(weightedOffsets[lo].head)
     guard
-      DoubleDouble.isNegligible(
-        weightedMagnitude, against: halfWidth * totalWeight)
+      let rampWeightedOffset = sums.weightedOffset(
+        from: lo, to: hi, level: level, active: active, halfWidth: halfWidth)
     else { return nil }
-    let rampWeightedOffset =
-      ((weightedOffsets[hi] - weightedOffsets[lo])
-      - active * level).value
     let rampWeight = (selfOnRamp ? active + -own : active).value
     return (rank, onesWeight + (step.slope * rampWeightedOffset + rampWeight / 2))
   }
