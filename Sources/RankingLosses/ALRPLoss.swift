@@ -3,8 +3,8 @@
 /// like the bucketed RS and AP losses and equals naive at δ = 0.
 ///
 /// Targets are binarised (t > 0 is a positive). Positive i has a regression loss ℓ_i (given in
-/// the positives' input order). With H = H_δ (``SmoothStep``), the comparison with itself
-/// excluded:
+/// the positives' input order; 0 for every positive when none are given). With H = H_δ
+/// (``SmoothStep``), the comparison with itself excluded:
 ///
 ///     R_i    = 1 + Σ_{j≠i} H(p_j − p_i)
 ///     FP_i   = Σ_n H(q_n − p_i)
@@ -44,14 +44,17 @@ public struct ALRPLoss: LossDefinition {
     method: Method
   ) -> PositiveTerms {
     let count = positives.count
-    let regression = regressionLosses ?? [Double](repeating: 0, count: count)
     let pairs = PositivePairs(
       logits: positives.logits, step: SmoothStep(delta: delta),
       parallelism: positives.parallelism)
+    // Without regression losses every ℓ_j is 0, and so is Σ_{j≠i} H(p_j − p_i)·ℓ_j: the sums
+    // are asked without weights (their weighted part is then +0, what the zeros summed to)
+    // rather than carrying a column of zeros through the double-double prefix sums.
     // Naive keeps the O(P²) definition; the other methods use the O(P log P) sums.
     let others =
       method == .naive
-      ? pairs.quadraticOthersSums(weights: regression) : pairs.othersSums(weights: regression)
+      ? pairs.quadraticOthersSums(weights: regressionLosses)
+      : pairs.othersSums(weights: regressionLosses)
     var gradient = [Double](repeating: 0, count: count)
     var weights = [Double](repeating: 0, count: count)
     var ranks = [Double](repeating: 0, count: count)

@@ -41,6 +41,37 @@ import Testing
     }
   }
 
+  /// Without regression losses aLRP takes every ℓ_j as 0; it skips the Σ H·ℓ sums instead of
+  /// summing zeros, and must give the bits that zeros gave (signs of zero included), for every
+  /// method and δ, also where the logits send the pair sums to the tree (±1e30 beside O(1)).
+  @Test func alrpWithoutRegressionLossesIsZeros() async {
+    await propertyCheck(
+      count: 300, input: Problem.generator(maxCount: 120, extremes: true),
+      Gen.element(of: Self.deltas)
+    ) { problem, delta in
+      let loss = ALRPLoss(delta: delta!)
+      let logits = problem.logits
+      let targets = problem.binaryTargets
+      let zeros = [Double](repeating: 0, count: problem.positives)
+      for method in RankingLosses.Method.allCases {
+        let given = try LossInput.with(logits: logits, targets: targets, regressionLosses: zeros) {
+          try loss.evaluate($0, method: method)
+        }
+        let absent = try LossInput.with(logits: logits, targets: targets, regressionLosses: nil) {
+          try loss.evaluate($0, method: method)
+        }
+        #expect(absent == given, "\(method) δ \(delta!)")
+        #expect(absent.loss.bitPattern == given.loss.bitPattern, "\(method) δ \(delta!)")
+        #expect(
+          absent.gradient.map(\.bitPattern) == given.gradient.map(\.bitPattern),
+          "\(method) δ \(delta!)")
+        #expect(
+          absent.ranks?.map(\.bitPattern) == given.ranks?.map(\.bitPattern),
+          "\(method) δ \(delta!)")
+      }
+    }
+  }
+
   /// Mostly positives (P up to ~2000), logits on a coarse grid (many ties between positives
   /// and at exactly p ± δ), IoUs on a 0.1 grid: the O(P log P) positive terms of the exact
   /// method against the O(P²) definition, at every δ, every loss.
