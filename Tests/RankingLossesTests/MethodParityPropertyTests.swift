@@ -43,7 +43,8 @@ import Testing
 
   /// Without regression losses aLRP takes every ℓ_j as 0; it skips the Σ H·ℓ sums instead of
   /// summing zeros, and must give the bits that zeros gave (signs of zero included), for every
-  /// method and δ, also where the logits send the pair sums to the tree (±1e30 beside O(1)).
+  /// method and δ, with the generator's extreme logits (±1e30 beside O(1)), the inputs that can
+  /// send the pair sums to the tree.
   @Test func alrpWithoutRegressionLossesIsZeros() async {
     await propertyCheck(
       count: 300, input: Problem.generator(maxCount: 120, extremes: true),
